@@ -1,0 +1,61 @@
+"""The outbox: one row per thing we tell a person, unique by key, so nothing is sent twice."""
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Notification(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+        SUPPRESSED = "suppressed", _("turned off by the person")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications",
+    )
+    to_email = models.EmailField(_("to"))
+    kind = models.CharField(_("kind"), max_length=64, db_index=True)
+    key = models.CharField(
+        _("key"), max_length=255, unique=True,
+        help_text=_("What makes this message unique: the same key is never sent twice."),
+    )
+    language = models.CharField(max_length=10, default="en")
+    subject = models.CharField(_("subject"), max_length=255)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    dispatched_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the send task was last queued."),
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications (outbox)")
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.kind} → {self.to_email} ({self.get_status_display()})"
+
+
+class NotificationPreference(models.Model):
+    """A person's choice for one kind of email. No row means the kind's default: on."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences",
+    )
+    kind = models.CharField(max_length=64)
+    email_enabled = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")]
+
+    def __str__(self):
+        return f"{self.user_id}:{self.kind}={'on' if self.email_enabled else 'off'}"
