@@ -14,3 +14,5 @@ STORAGES = {
 # Rate limits are tested explicitly; a shared test cache would otherwise trip them.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
