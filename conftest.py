@@ -82,5 +82,6 @@ def page(chromium, live_server, settings):
     yield page
     if os.environ.get("BROWSER_SCREENSHOTS"):
         os.makedirs("test-artifacts", exist_ok=True)
-        page.screenshot(path=f"test-artifacts/{os.environ.get('PYTEST_CURRENT_TEST', 'page').split(':')[-1].split(' ')[0]}.png", full_page=True)
+        name = os.environ.get("PYTEST_CURRENT_TEST", "page").split(":")[-1].split(" ")[0]
+        page.screenshot(path=f"test-artifacts/{name}.png", full_page=True)
     context.close()

@@ -1,5 +1,4 @@
 import smtplib
-import time
 from datetime import timedelta
 
 import pytest
