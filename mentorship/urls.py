@@ -16,4 +16,5 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
+    path("", include("programs.urls")),
 ]

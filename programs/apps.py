@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgramsConfig(AppConfig):
+    name = "programs"
+    verbose_name = _("Programs and applications")
+
+    def ready(self):
+        from . import notification_kinds  # noqa: F401

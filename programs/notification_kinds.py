@@ -1,0 +1,11 @@
+"""Email kinds that the programs app sends, registered with the notifications core."""
+from django.utils.translation import gettext_lazy as _
+
+from notifications import kinds
+
+APPLICATION_STATUS = kinds.register(
+    "application_status", _("Updates on your applications"), "programs/emails/application_status",
+)
+MENTOR_ENROLLMENT = kinds.register(
+    "mentor_enrollment", _("Updates on your mentor volunteering"), "programs/emails/mentor_enrollment",
+)

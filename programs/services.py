@@ -1,0 +1,323 @@
+"""The verbs of the programs app. Each checks who may do it and in which state, in one transaction."""
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from notifications.services import notify
+
+from .models import (
+    Answer,
+    Application,
+    ApplicationEvent,
+    ApplicationPreference,
+    ApprovalStatus,
+    Cohort,
+    MentorEnrollment,
+    Review,
+)
+from .permissions import is_approved_mentor, is_coordinator
+
+Status = Application.Status
+
+
+class InvalidTransition(ValidationError):
+    """A status change that the state machine does not allow. Nothing was changed."""
+
+
+# --- Applications -----------------------------------------------------------------
+
+
+def application_start(*, applicant, cohort: Cohort) -> tuple[Application, bool]:
+    """The applicant's application for this cohort, creating a draft if needed.
+
+    Safe under double clicks: the database allows one application per person and cohort.
+    """
+    existing = Application.objects.filter(cohort=cohort, applicant=applicant).first()
+    if existing is not None:
+        return existing, False
+    if not cohort.is_accepting():
+        raise ValidationError(_("This cohort is not accepting applications."))
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                cohort=cohort, applicant=applicant, hours_per_week=applicant.profile.hours_per_week,
+            )
+            application.skills_wanted.set(applicant.profile.interests.all())
+    except IntegrityError:
+        return Application.objects.get(cohort=cohort, applicant=applicant), False
+    return application, True
+
+
+def application_save(*, application: Application, actor, data: dict, answers: dict, preferences: list) -> Application:
+    """Save what the applicant typed (draft or edit). `answers` maps question id -> text value."""
+    if actor.pk != application.applicant_id:
+        raise PermissionDenied
+    if application.status not in (Status.DRAFT, Status.SUBMITTED):
+        raise ValidationError(_("This application can no longer be edited."))
+    if application.status == Status.SUBMITTED and not application.cohort.is_accepting():
+        raise ValidationError(_("The application window has closed; your submitted application is kept as it is."))
+    with transaction.atomic():
+        for field in ("goals", "motivation", "hours_per_week"):
+            if field in data:
+                setattr(application, field, data[field])
+        if data.get("cv"):
+            application.cv = data["cv"]
+        elif data.get("cv_clear"):
+            application.cv.delete(save=False)
+            application.cv = ""
+        application.save()
+        if "skills_wanted" in data:
+            application.skills_wanted.set(data["skills_wanted"])
+        existing = {a.question_id: a for a in application.answers.all()}
+        for question_id, value in answers.items():
+            answer = existing.get(question_id)
+            if answer is None:
+                Answer.objects.create(application=application, question_id=question_id, value=value)
+            elif answer.value != value:
+                answer.value = value
+                answer.save(update_fields=["value"])
+        application.preferences.all().delete()
+        ApplicationPreference.objects.bulk_create(
+            ApplicationPreference(application=application, mentor=mentor, rank=rank)
+            for rank, mentor in enumerate(preferences, start=1)
+            if mentor is not None
+        )
+    return application
+
+
+def missing_required_answers(application: Application) -> list[str]:
+    answered = {a.question_id for a in application.answers.all() if a.value.strip()}
+    missing = [q.prompt for q in application.cohort.questions.all() if q.required and q.pk not in answered]
+    if not application.goals.strip():
+        missing.insert(0, _("Goals for this mentorship"))
+    return missing
+
+
+def season_application_count(*, applicant, cohort: Cohort) -> int:
+    if not cohort.season:
+        return 0
+    return (
+        Application.objects.filter(applicant=applicant, cohort__season=cohort.season)
+        .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
+        .exclude(cohort=cohort)
+        .count()
+    )
+
+
+def application_submit(*, application: Application, actor) -> Application:
+    """Submit a draft while the window is open (checked here, on the server)."""
+    if actor.pk != application.applicant_id:
+        raise PermissionDenied
+    with transaction.atomic():
+        application = Application.objects.select_for_update().select_related("cohort").get(pk=application.pk)
+        if application.status == Status.SUBMITTED:
+            return application  # a second click: already done
+        cohort = application.cohort
+        if not cohort.is_accepting():
+            raise ValidationError(_("Applications for this cohort are closed."))
+        missing = missing_required_answers(application)
+        if missing:
+            raise ValidationError(_("Please answer: %(list)s.") % {"list": "; ".join(missing)})
+        limit = cohort.max_applications_per_season
+        if limit and season_application_count(applicant=actor, cohort=cohort) >= limit:
+            raise ValidationError(
+                _("You can submit at most %(n)d applications in the %(season)s season.")
+                % {"n": limit, "season": cohort.season}
+            )
+        application.submitted_at = timezone.now()
+        _transition(application, Status.SUBMITTED, actor=actor)
+    return application
+
+
+def application_withdraw(*, application: Application, actor) -> Application:
+    if actor.pk != application.applicant_id:
+        raise PermissionDenied
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        _transition(application, Status.WITHDRAWN, actor=actor)
+    return application
+
+
+DECISIONS = (Status.ACCEPTED, Status.WAITLISTED, Status.DECLINED)
+
+
+def application_decide(*, application: Application, status: str, actor, note: str = "") -> Application:
+    """A coordinator accepts, waitlists or declines an application."""
+    if status not in DECISIONS:
+        raise InvalidTransition(_("Not a decision: %(status)s") % {"status": status})
+    if not is_coordinator(actor, application.cohort.program_id):
+        raise PermissionDenied
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        application.decided_at = timezone.now()
+        _transition(application, status, actor=actor, note=note)
+    return application
+
+
+def applications_decide_bulk(*, applications, status: str, actor) -> tuple[int, list[str]]:
+    """Decide many at once. Returns (how many changed, errors for the ones that could not be)."""
+    done, errors = 0, []
+    for application in applications:
+        try:
+            application_decide(application=application, status=status, actor=actor)
+            done += 1
+        except (InvalidTransition, ValidationError) as exc:
+            errors.append(f"{application.applicant}: {' '.join(exc.messages)}")
+    return done, errors
+
+
+def _transition(application: Application, to_status: str, *, actor, note: str = "") -> None:
+    """Change status if the state machine allows it, record it, and tell the applicant after commit."""
+    from_status = application.status
+    if not application.can_become(to_status):
+        raise InvalidTransition(
+            _("An application that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": Status(from_status).label, "to": Status(to_status).label}
+        )
+    application.status = to_status
+    application.save()
+    event = ApplicationEvent.objects.create(
+        application=application, actor=actor, from_status=from_status, to_status=to_status, note=note,
+    )
+    cohort = application.cohort
+    notify(
+        user=application.applicant,
+        kind="application_status",
+        key=f"application-event:{event.pk}",
+        context={
+            "name": application.applicant.get_full_name(),
+            "status": to_status,
+            "program": cohort.program.name,
+            "cohort": cohort.name,
+            "url": application.get_absolute_url(),
+        },
+    )
+
+
+# --- Mentors volunteer ------------------------------------------------------------
+
+
+def mentor_enrollment_request(*, mentor, cohort: Cohort, capacity: int, offer: str = "", topics: str = "") -> MentorEnrollment:
+    enrollment = MentorEnrollment.objects.filter(cohort=cohort, mentor=mentor).first()
+    if enrollment is not None and enrollment.status in (ApprovalStatus.PENDING, ApprovalStatus.APPROVED):
+        enrollment.capacity, enrollment.offer, enrollment.topics = capacity, offer, topics
+        enrollment.save(update_fields=["capacity", "offer", "topics"])
+        return enrollment
+    if cohort.phase in ("running", "finished"):
+        raise ValidationError(_("This cohort no longer takes new mentors."))
+    with transaction.atomic():
+        if enrollment is None:
+            try:
+                with transaction.atomic():
+                    enrollment = MentorEnrollment.objects.create(
+                        cohort=cohort, mentor=mentor, capacity=capacity, offer=offer, topics=topics,
+                    )
+            except IntegrityError:
+                return MentorEnrollment.objects.get(cohort=cohort, mentor=mentor)
+        else:  # declined or withdrawn before: ask again
+            enrollment.status = ApprovalStatus.PENDING
+            enrollment.capacity, enrollment.offer, enrollment.topics = capacity, offer, topics
+            enrollment.decided_by, enrollment.decided_at = None, None
+            enrollment.save()
+        _notify_enrollment(enrollment, event=f"requested:{enrollment.created_at.timestamp()}:{timezone.now().timestamp()}")
+    return enrollment
+
+
+def mentor_enrollment_decide(*, enrollment: MentorEnrollment, approve: bool, actor) -> MentorEnrollment:
+    if not is_coordinator(actor, enrollment.cohort.program_id):
+        raise PermissionDenied
+    with transaction.atomic():
+        enrollment = MentorEnrollment.objects.select_for_update().select_related("cohort__program").get(pk=enrollment.pk)
+        target = ApprovalStatus.APPROVED if approve else ApprovalStatus.DECLINED
+        if enrollment.status == target:
+            return enrollment
+        if enrollment.status == ApprovalStatus.WITHDRAWN:
+            raise InvalidTransition(_("The mentor withdrew; they must volunteer again."))
+        enrollment.status, enrollment.decided_by, enrollment.decided_at = target, actor, timezone.now()
+        enrollment.save()
+        _notify_enrollment(enrollment, event=f"{target}:{enrollment.decided_at.timestamp()}")
+    return enrollment
+
+
+def mentor_enrollment_withdraw(*, enrollment: MentorEnrollment, actor) -> MentorEnrollment:
+    if actor.pk != enrollment.mentor_id:
+        raise PermissionDenied
+    with transaction.atomic():
+        enrollment = MentorEnrollment.objects.select_for_update().get(pk=enrollment.pk)
+        if enrollment.status == ApprovalStatus.WITHDRAWN:
+            return enrollment
+        enrollment.status = ApprovalStatus.WITHDRAWN
+        enrollment.save(update_fields=["status"])
+    return enrollment
+
+
+def _notify_enrollment(enrollment: MentorEnrollment, *, event: str) -> None:
+    cohort = enrollment.cohort
+    notify(
+        user=enrollment.mentor,
+        kind="mentor_enrollment",
+        key=f"enrollment:{enrollment.pk}:{event}",
+        context={
+            "name": enrollment.mentor.get_full_name(),
+            "status": enrollment.status,
+            "program": cohort.program.name,
+            "cohort": cohort.name,
+            "url": cohort.get_absolute_url(),
+        },
+    )
+
+
+# --- Reviews ----------------------------------------------------------------------
+
+
+def weighted_score(*, criteria, scores: dict) -> float | None:
+    """Weighted mean of 1-5 scores over the rubric; None when nothing was scored."""
+    total = weight_sum = 0.0
+    for criterion in criteria:
+        value = scores.get(str(criterion.pk))
+        if value is None:
+            continue
+        weight = float(criterion.weight)
+        total += weight * float(value)
+        weight_sum += weight
+    return round(total / weight_sum, 4) if weight_sum else None
+
+
+def review_submit(*, application: Application, reviewer, scores: dict, recommendation: str = "",
+                  comment: str = "", conflict_of_interest: bool = False, conflict_details: str = "") -> Review:
+    """Create or update the reviewer's review. Only approved mentors of the cohort review."""
+    if not is_approved_mentor(reviewer, application.cohort_id):
+        raise PermissionDenied
+    if application.applicant_id == reviewer.pk:
+        raise PermissionDenied
+    if application.status in (Status.DRAFT, Status.WITHDRAWN):
+        raise ValidationError(_("This application is not open for review."))
+    criteria = list(application.cohort.criteria.all())
+    clean_scores = {}
+    for criterion in criteria:
+        value = scores.get(str(criterion.pk), scores.get(criterion.pk))
+        if value in (None, ""):
+            continue
+        value = int(value)
+        if not 1 <= value <= 5:
+            raise ValidationError(_("Scores go from 1 to 5."))
+        clean_scores[str(criterion.pk)] = value
+    if conflict_of_interest:
+        clean_scores, recommendation = {}, ""  # a conflicted reviewer does not score
+    with transaction.atomic():
+        review, _created = Review.objects.update_or_create(
+            application=application, reviewer=reviewer,
+            defaults={
+                "scores": clean_scores,
+                "weighted_score": weighted_score(criteria=criteria, scores=clean_scores),
+                "recommendation": recommendation,
+                "comment": comment,
+                "conflict_of_interest": conflict_of_interest,
+                "conflict_details": conflict_details,
+            },
+        )
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status == Status.SUBMITTED:
+            _transition(locked, Status.UNDER_REVIEW, actor=reviewer)
+    return review

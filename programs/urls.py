@@ -1,0 +1,29 @@
+from django.urls import path
+
+from .views import applications, catalog, coordinator, reviews
+
+app_name = "programs"
+
+urlpatterns = [
+    # Public catalog
+    path("programs/", catalog.catalog, name="catalog"),
+    path("programs/<slug:slug>/", catalog.program_detail, name="program_detail"),
+    path("programs/<slug:slug>/cohorts/<int:pk>/", catalog.cohort_detail, name="cohort_detail"),
+    # Mentees apply
+    path("cohorts/<int:cohort_pk>/apply/", applications.application_edit, name="application_edit"),
+    path("applications/", applications.my_applications, name="my_applications"),
+    path("applications/<int:pk>/", applications.application_detail, name="application_detail"),
+    path("applications/<int:pk>/submit/", applications.application_submit, name="application_submit"),
+    path("applications/<int:pk>/withdraw/", applications.application_withdraw, name="application_withdraw"),
+    path("applications/<int:pk>/cv/", applications.application_cv, name="application_cv"),
+    # Mentors volunteer and review
+    path("cohorts/<int:cohort_pk>/volunteer/", reviews.volunteer, name="volunteer"),
+    path("cohorts/<int:cohort_pk>/reviews/", reviews.review_queue, name="review_queue"),
+    path("applications/<int:pk>/review/", reviews.review_application, name="review"),
+    # Coordinators decide
+    path("cohorts/<int:cohort_pk>/manage/", coordinator.cohort_dashboard, name="cohort_dashboard"),
+    path("cohorts/<int:cohort_pk>/manage/mentors/", coordinator.mentor_enrollments, name="mentor_enrollments"),
+    path("cohorts/<int:cohort_pk>/manage/decide/", coordinator.bulk_decide, name="bulk_decide"),
+    path("cohorts/<int:cohort_pk>/manage/export.csv", coordinator.export_csv, name="export_csv"),
+    path("coordinate/", coordinator.my_cohorts, name="my_cohorts"),
+]
