@@ -5,15 +5,20 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from . import dashboard as dashboard_sections
 from . import selectors, services
 from .forms import MentorFilterForm, ProfileForm
+from .models import Profile
 from .validators import available_timezones
 
 
 @login_required
 def dashboard(request):
-    profile = request.user.profile
-    return render(request, "accounts/dashboard.html", {"profile": profile, "missing": profile.missing_items()})
+    profile = Profile.objects.prefetch_related("languages", "skills", "interests").get(user=request.user)
+    return render(
+        request, "accounts/dashboard.html",
+        {"profile": profile, "missing": profile.missing_items(), "sections": dashboard_sections.sections_for(request)},
+    )
 
 
 @login_required

@@ -1,0 +1,274 @@
+"""Site admins enroll programs here: program with cohorts inline, cohort with questions and rubric inline."""
+import csv
+from datetime import timedelta
+
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .models import (
+    Application,
+    ApplicationEvent,
+    ApplicationQuestion,
+    ApprovalStatus,
+    Cohort,
+    MentorEnrollment,
+    Phase,
+    Program,
+    Review,
+    ReviewCriterion,
+)
+
+
+class CohortInline(admin.StackedInline):
+    model = Cohort
+    extra = 0
+    show_change_link = True
+    fields = (
+        ("name", "season", "rolling"),
+        ("applications_open_at", "applications_close_at", "review_deadline"),
+        ("starts_on", "ends_on"),
+        ("midpoint_evaluation_due", "final_evaluation_due"),
+        ("max_mentees", "max_applications_per_season", "phase_override"),
+    )
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "published", "cohort_count", "view_on_site_link")
+    list_filter = ("kind", "published")
+    search_fields = ("name", "summary", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("coordinators", "skills")
+    inlines = [CohortInline]
+    actions = ["publish", "unpublish"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_cohorts=Count("cohorts"))
+
+    @admin.display(description=_("cohorts"), ordering="_cohorts")
+    def cohort_count(self, obj):
+        return obj._cohorts
+
+    @admin.display(description=_("page"))
+    def view_on_site_link(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("open"))
+
+    @admin.action(description=_("Publish the selected programs"))
+    def publish(self, request, queryset):
+        count = queryset.update(published=True)
+        self.message_user(request, ngettext("%d program published.", "%d programs published.", count) % count)
+
+    @admin.action(description=_("Unpublish the selected programs"))
+    def unpublish(self, request, queryset):
+        count = queryset.update(published=False)
+        self.message_user(request, ngettext("%d program unpublished.", "%d programs unpublished.", count) % count)
+
+
+class QuestionInline(admin.TabularInline):
+    model = ApplicationQuestion
+    extra = 0
+    fields = ("order", "prompt", "kind", "required", "choices", "help_text")
+
+
+class CriterionInline(admin.TabularInline):
+    model = ReviewCriterion
+    extra = 0
+    fields = ("order", "name", "weight", "description")
+
+
+class PhaseFilter(admin.SimpleListFilter):
+    title = _("phase")
+    parameter_name = "phase"
+
+    def lookups(self, request, model_admin):
+        return Phase.choices
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        # The phase follows from dates; a cohort list is small enough to decide it in Python.
+        ids = [c.pk for c in queryset.select_related(None) if c.phase == self.value()]
+        return queryset.filter(pk__in=ids)
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    list_display = (
+        "name", "program", "phase_label", "applications_open_at", "applications_close_at",
+        "submitted_count", "accepted_count", "mentor_count",
+    )
+    list_filter = ("program__kind", PhaseFilter, "program__published", "rolling")
+    search_fields = ("name", "program__name", "season")
+    list_select_related = ("program",)
+    inlines = [QuestionInline, CriterionInline]
+    actions = ["open_applications_now", "close_applications_now", "export_applications_csv"]
+    readonly_fields = ("status_counts",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            _submitted=Count("applications", filter=~Q(applications__status__in=["draft", "withdrawn"]), distinct=True),
+            _accepted=Count("applications", filter=Q(applications__status="accepted"), distinct=True),
+            _mentors=Count("mentor_enrollments", filter=Q(mentor_enrollments__status="approved"), distinct=True),
+        )
+
+    @admin.display(description=_("phase"))
+    def phase_label(self, obj):
+        return obj.get_phase_display()
+
+    @admin.display(description=_("applications"), ordering="_submitted")
+    def submitted_count(self, obj):
+        return obj._submitted
+
+    @admin.display(description=_("accepted"), ordering="_accepted")
+    def accepted_count(self, obj):
+        return obj._accepted
+
+    @admin.display(description=_("approved mentors"), ordering="_mentors")
+    def mentor_count(self, obj):
+        return obj._mentors
+
+    @admin.display(description=_("applications by status"))
+    def status_counts(self, obj):
+        if not obj.pk:
+            return "—"
+        counts = dict(obj.applications.values_list("status").annotate(n=Count("pk")))
+        labels = dict(Application.Status.choices)
+        return ", ".join(f"{labels[s]}: {counts.get(s, 0)}" for s in labels) or "—"
+
+    @admin.action(description=_("Open applications now"))
+    def open_applications_now(self, request, queryset):
+        now = timezone.now()
+        for cohort in queryset:
+            cohort.applications_open_at = now
+            if cohort.applications_close_at and cohort.applications_close_at <= now:
+                cohort.applications_close_at = None
+                cohort.rolling = True
+            cohort.phase_override = ""
+            cohort.save()
+        self.message_user(request, _("Applications are open."), messages.SUCCESS)
+
+    @admin.action(description=_("Close applications now"))
+    def close_applications_now(self, request, queryset):
+        now = timezone.now()
+        for cohort in queryset:
+            if cohort.applications_open_at >= now:
+                cohort.applications_open_at = now - timedelta(seconds=1)
+            cohort.applications_close_at = now
+            cohort.rolling = False
+            cohort.phase_override = ""
+            cohort.save()
+        self.message_user(request, _("Applications are closed."), messages.SUCCESS)
+
+    @admin.action(description=_("Export applications as CSV"))
+    def export_applications_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="applications.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["cohort", "application", "applicant", "email", "status", "submitted_at", "goals"])
+        rows = (
+            Application.objects.filter(cohort__in=queryset)
+            .select_related("cohort__program", "applicant__profile")
+            .order_by("cohort_id", "pk")
+        )
+        for app in rows:
+            writer.writerow([
+                csv_safe(str(app.cohort)), app.pk, csv_safe(app.applicant.profile.name), app.applicant.email,
+                app.status, app.submitted_at.isoformat() if app.submitted_at else "", csv_safe(app.goals),
+            ])
+        return response
+
+
+def csv_safe(value: str) -> str:
+    """Spreadsheets run cells that start with = + - @ as formulas: neutralise them."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@admin.register(MentorEnrollment)
+class MentorEnrollmentAdmin(admin.ModelAdmin):
+    list_display = ("mentor", "cohort", "capacity", "status", "created_at", "decided_at")
+    list_filter = ("status", "cohort__program")
+    search_fields = ("mentor__email", "mentor__profile__display_name", "cohort__name")
+    list_select_related = ("mentor", "cohort__program")
+    raw_id_fields = ("mentor", "cohort", "decided_by")
+    actions = ["approve", "decline"]
+
+    def _decide(self, request, queryset, approve):
+        done = 0
+        for enrollment in queryset.filter(status__in=[ApprovalStatus.PENDING, ApprovalStatus.APPROVED, ApprovalStatus.DECLINED]):
+            services.mentor_enrollment_decide(enrollment=enrollment, approve=approve, actor=request.user)
+            done += 1
+        self.message_user(request, ngettext("%d mentor updated.", "%d mentors updated.", done) % done)
+
+    @admin.action(description=_("Approve the selected mentors"))
+    def approve(self, request, queryset):
+        self._decide(request, queryset, True)
+
+    @admin.action(description=_("Decline the selected mentors"))
+    def decline(self, request, queryset):
+        self._decide(request, queryset, False)
+
+
+class EventInline(admin.TabularInline):
+    model = ApplicationEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("created_at", "actor", "from_status", "to_status", "note")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ("applicant", "cohort", "status", "submitted_at", "review_count", "open_link")
+    list_filter = ("status", "cohort__program__kind", "cohort__program")
+    search_fields = ("applicant__email", "applicant__profile__display_name", "goals")
+    list_select_related = ("applicant", "cohort__program")
+    raw_id_fields = ("applicant", "cohort")
+    readonly_fields = ("status", "submitted_at", "decided_at")
+    inlines = [EventInline]
+    actions = ["accept", "waitlist", "decline"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_reviews=Count("reviews"))
+
+    @admin.display(description=_("reviews"), ordering="_reviews")
+    def review_count(self, obj):
+        return obj._reviews
+
+    @admin.display(description=_("page"))
+    def open_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("programs:application_detail", args=[obj.pk]), _("open"))
+
+    def _decide(self, request, queryset, status):
+        done, errors = services.applications_decide_bulk(applications=list(queryset), status=status, actor=request.user)
+        self.message_user(request, ngettext("%d application updated.", "%d applications updated.", done) % done)
+        for error in errors:
+            self.message_user(request, error, messages.WARNING)
+
+    @admin.action(description=_("Accept the selected applications"))
+    def accept(self, request, queryset):
+        self._decide(request, queryset, Application.Status.ACCEPTED)
+
+    @admin.action(description=_("Waitlist the selected applications"))
+    def waitlist(self, request, queryset):
+        self._decide(request, queryset, Application.Status.WAITLISTED)
+
+    @admin.action(description=_("Decline the selected applications"))
+    def decline(self, request, queryset):
+        self._decide(request, queryset, Application.Status.DECLINED)
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ("application", "reviewer", "weighted_score", "recommendation", "conflict_of_interest", "updated_at")
+    list_filter = ("recommendation", "conflict_of_interest", "application__cohort__program")
+    list_select_related = ("application__applicant", "application__cohort", "reviewer")
+    raw_id_fields = ("application", "reviewer")
