@@ -1,5 +1,8 @@
 """Demo data for the embedded run: safe to run twice (everything is get-or-create)."""
+from importlib import import_module
+
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -20,6 +23,7 @@ SKILLS = {
 
 ADMIN = ("admin@example.com", "demo-admin-2026")
 PASSWORD = "demo-pass-2026"
+COORDINATOR = "coordinator@example.com"
 MENTORS = [
     ("ana.quispe@example.com", "Ana Quispe", "she/her", "Bolivia", "America/La_Paz", ["es", "en", "qu"],
      ["Python", "Pandas", "Reproducible research", "Packaging", "Testing"], 3,
@@ -93,10 +97,21 @@ class Command(BaseCommand):
             profile.save()
             profile.interests.set([skills[s] for s in interest_names])
 
+        # Every other app adds its own demo data from its demo.py (accounts imports none of them).
+        for app_config in apps.get_app_configs():
+            try:
+                module = import_module(f"{app_config.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app_config.name}.demo":
+                    raise
+                continue
+            module.seed(stdout=self.stdout)
+
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/accounts/login/ with:"))
         self.stdout.write(f"  admin (staff, reads the outbox): {ADMIN[0]} / {ADMIN[1]}")
         self.stdout.write(f"  mentor: {MENTORS[0][0]} / {PASSWORD}")
         self.stdout.write(f"  mentee: {MENTEES[0][0]} / {PASSWORD}")
+        self.stdout.write(f"  coordinator of every demo program: {COORDINATOR} / {PASSWORD}")
         self.stdout.write(f"  (every demo person's password is {PASSWORD})")
 
     def _person(self, email, name, pronouns, country, tz, langs, languages):

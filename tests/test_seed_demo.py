@@ -1,0 +1,22 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from programs.models import Application, Cohort, Phase, Program, ProgramKind, Review
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_is_idempotent_and_covers_every_kind_and_phase(capsys):
+    call_command("seed_demo")
+    counts = (get_user_model().objects.count(), Program.objects.count(), Cohort.objects.count(),
+              Application.objects.count(), Review.objects.count())
+    call_command("seed_demo")
+    assert counts == (get_user_model().objects.count(), Program.objects.count(), Cohort.objects.count(),
+                      Application.objects.count(), Review.objects.count())
+    assert set(Program.objects.values_list("kind", flat=True)) == set(ProgramKind.values)
+    assert {c.phase for c in Cohort.objects.all()} == set(Phase.values)
+    assert Application.objects.count() >= 50
+    assert Review.objects.exists()
+    out = capsys.readouterr().out
+    assert "admin@example.com" in out and "demo-pass-2026" in out
