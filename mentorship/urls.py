@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("programs.urls")),
+    path("", include("mentoring.urls")),
 ]

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "accounts",
     "notifications",
     "programs",
+    "mentoring",
 ]
 
 MIDDLEWARE = [

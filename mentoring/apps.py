@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MentoringConfig(AppConfig):
+    name = "mentoring"
+    verbose_name = _("Mentorships")
+
+    def ready(self):
+        from . import notification_kinds  # noqa: F401
