@@ -18,4 +18,5 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("", include("programs.urls")),
     path("", include("mentoring.urls")),
+    path("", include("mentor_requests.urls")),
 ]

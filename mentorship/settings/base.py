@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "notifications",
     "programs",
     "mentoring",
+    "mentor_requests",
 ]
 
 MIDDLEWARE = [
@@ -201,7 +202,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.dispatch_pending_notifications",
         "schedule": 60.0,
     },
+    "mentor-requests-expire": {
+        "task": "mentor_requests.tasks.expire_mentorship_requests",
+        "schedule": 15 * 60.0,
+    },
 }
+MENTORSHIP_REQUEST_RESPONSE_DAYS = env.int("MENTORSHIP_REQUEST_RESPONSE_DAYS", default=7)
+MENTORSHIP_REQUEST_MAX_OPEN = env.int("MENTORSHIP_REQUEST_MAX_OPEN", default=3)
 
 # --- Email -------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Mentorship <noreply@mentorship.local>")
