@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("", include("mentoring.urls")),
     path("", include("mentor_requests.urls")),
+    path("", include("organizations.urls")),
 ]

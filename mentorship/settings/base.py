@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "programs",
     "mentoring",
     "mentor_requests",
+    "organizations",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "organizations"
+
+urlpatterns = [
+    path("organizations/mine/", views.mine, name="mine"),
+    path("organizations/new/", views.organization_edit, name="organization_new"),
+    path("organizations/<int:pk>/", views.organization_detail, name="organization_detail"),
+    path("organizations/<int:pk>/edit/", views.organization_edit, name="organization_edit"),
+    path("projects/new/", views.project_edit, name="project_new"),
+    path("projects/<int:pk>/", views.project_detail, name="project_detail"),
+    path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
+]
