@@ -278,6 +278,22 @@ class Application(models.Model):
         _("hours per week you can give"), null=True, blank=True, validators=[MaxValueValidator(60)],
     )
     cv = models.FileField(_("CV (PDF)"), upload_to=cv_upload_path, blank=True)
+    # Applications on behalf of an organization, a project or a group (the program kind decides which).
+    organization = models.ForeignKey(
+        "organizations.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="applications",
+        verbose_name=_("organization"),
+    )
+    project = models.ForeignKey(
+        "organizations.Project", null=True, blank=True, on_delete=models.PROTECT, related_name="applications",
+        verbose_name=_("project"),
+    )
+    offer = models.TextField(_("what you offer"), blank=True)
+    wants = models.TextField(_("what you hope to get"), blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=160, blank=True)
+    support_needed = models.JSONField(_("support needed"), default=list, blank=True)
+    group_members = models.TextField(
+        _("group members"), blank=True, help_text=_("Email addresses of the people in your group, one per line."),
+    )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
