@@ -13,13 +13,15 @@ class Kind:
     template: str
     # Security mails (sign-in, password) cannot be turned off.
     security: bool = False
+    # Reminders wait for the end of the recipient's quiet hours and may be gathered in a daily digest.
+    reminder: bool = False
 
 
 _KINDS: dict[str, Kind] = {}
 
 
-def register(name: str, label, template: str, *, security: bool = False) -> Kind:
-    kind = Kind(name=name, label=label, template=template, security=security)
+def register(name: str, label, template: str, *, security: bool = False, reminder: bool = False) -> Kind:
+    kind = Kind(name=name, label=label, template=template, security=security, reminder=reminder)
     _KINDS[name] = kind
     return kind
 
@@ -41,3 +43,5 @@ ACCOUNT_SECURITY = register(
     "account_security", _("Sign-in and password emails"), "notifications/emails/prerendered", security=True,
 )
 WELCOME = register("welcome", _("Welcome and getting started"), "notifications/emails/welcome")
+# The daily digest that gathers reminders for people who asked for one email a day.
+DIGEST = register("digest", _("Daily digest"), "notifications/emails/digest", security=True)

@@ -10,6 +10,7 @@ class Notification(models.Model):
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
         SUPPRESSED = "suppressed", _("turned off by the person")
+        DIGEST = "digest", _("waiting for the daily digest")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications",
@@ -32,6 +33,17 @@ class Notification(models.Model):
     dispatched_at = models.DateTimeField(
         null=True, blank=True, help_text=_("When the send task was last queued."),
     )
+    send_after = models.DateTimeField(
+        _("not before"), null=True, blank=True, help_text=_("Held until then (quiet hours of the recipient)."),
+    )
+    topic = models.CharField(
+        _("topic"), max_length=64, blank=True, db_index=True,
+        help_text=_("What it is about, e.g. cohort:12, so pages can count what went out."),
+    )
+    digest = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="digested",
+        help_text=_("The digest email that carried this message."),
+    )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
@@ -45,13 +57,18 @@ class Notification(models.Model):
 
 
 class NotificationPreference(models.Model):
-    """A person's choice for one kind of email. No row means the kind's default: on."""
+    """A person's choice for one kind of email. No row means the kind's default: on, right away."""
+
+    class Mode(models.TextChoices):
+        IMMEDIATE = "immediate", _("as it happens")
+        DIGEST = "digest", _("in a daily digest")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences",
     )
     kind = models.CharField(max_length=64)
     email_enabled = models.BooleanField(default=True)
+    mode = models.CharField(max_length=16, choices=Mode.choices, default=Mode.IMMEDIATE)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

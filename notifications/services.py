@@ -7,12 +7,15 @@ dispatches it later: a saved change never turns into an error page.
 """
 import logging
 import smtplib
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -34,11 +37,40 @@ def user_language(user) -> str:
     return language or settings.LANGUAGE_CODE
 
 
-def is_enabled(*, user, kind: kinds.Kind) -> bool:
+def preference(*, user, kind: kinds.Kind) -> tuple[bool, str]:
+    """(enabled, mode) for one person and kind."""
     if kind.security or user is None:
-        return True
+        return True, NotificationPreference.Mode.IMMEDIATE
     pref = NotificationPreference.objects.filter(user=user, kind=kind.name).first()
-    return pref.email_enabled if pref else True
+    return (pref.email_enabled, pref.mode) if pref else (True, NotificationPreference.Mode.IMMEDIATE)
+
+
+def is_enabled(*, user, kind: kinds.Kind) -> bool:
+    return preference(user=user, kind=kind)[0]
+
+
+def user_timezone(user) -> ZoneInfo:
+    name = getattr(getattr(user, "profile", None), "timezone", "") or "UTC"
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def quiet_hours_end(*, user, now: datetime) -> datetime | None:
+    """When the recipient's quiet hours end, if `now` falls in them (local time); else None."""
+    start, end = settings.NOTIFICATIONS_QUIET_HOURS
+    local = now.astimezone(user_timezone(user))
+    if start > end:  # e.g. 21 -> 8, across midnight
+        quiet = local.hour >= start or local.hour < end
+    else:
+        quiet = start <= local.hour < end
+    if not quiet:
+        return None
+    wake = local.replace(hour=end, minute=0, second=0, microsecond=0)
+    if wake <= local:
+        wake += timedelta(days=1)
+    return wake.astimezone(UTC)
 
 
 def unsubscribe_token(*, user, kind: str) -> str:
@@ -66,53 +98,148 @@ def render_message(*, kind: kinds.Kind, context: dict, language: str, unsubscrib
     return " ".join(subject.split()), text, html
 
 
-def notify(*, user=None, kind: str, context: dict | None = None, key: str, to_email: str | None = None,
-           prerendered: tuple[str, str, str] | None = None) -> Notification:
-    """Record that `user` must be told about `kind`, once per `key`, and send it after commit.
+@dataclass
+class Message:
+    """One message for notify_many()."""
 
-    `prerendered` (subject, text, html) is for mails that another library renders (allauth).
-    """
-    kind_obj = kinds.get(kind)
-    existing = Notification.objects.filter(key=key).first()
-    if existing is not None:
-        return existing
-    to_email = to_email or user.email
+    user: object
+    context: dict
+    key: str
+    to_email: str | None = None
+    send_after: datetime | None = None
+    topic: str = ""
+
+
+def _build(*, kind_obj: kinds.Kind, message: Message, enabled: bool, mode: str, now: datetime,
+           prerendered: tuple[str, str, str] | None = None) -> Notification:
+    """An unsaved outbox row, rendered in the recipient's language, with its status and hold time."""
+    user = message.user
     language = user_language(user) if user is not None else translation.get_language() or settings.LANGUAGE_CODE
-    headers = {}
-    unsubscribe_url = None
+    headers, unsubscribe_url = {}, None
     if user is not None and not kind_obj.security:
         unsubscribe_url = absolute_url(
-            reverse("notifications:unsubscribe", args=[unsubscribe_token(user=user, kind=kind)])
+            reverse("notifications:unsubscribe", args=[unsubscribe_token(user=user, kind=kind_obj.name)])
         )
-        headers = {
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        }
+        headers = {"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
     if prerendered is not None:
         subject, text, html = prerendered
     else:
         subject, text, html = render_message(
-            kind=kind_obj, context=context or {}, language=language, unsubscribe_url=unsubscribe_url
+            kind=kind_obj, context=message.context or {}, language=language, unsubscribe_url=unsubscribe_url,
         )
-    enabled = is_enabled(user=user, kind=kind_obj)
+    send_after = message.send_after
+    if not enabled:
+        status = Notification.Status.SUPPRESSED
+    elif kind_obj.reminder and mode == NotificationPreference.Mode.DIGEST:
+        status = Notification.Status.DIGEST
+    else:
+        status = Notification.Status.PENDING
+        if kind_obj.reminder and user is not None:
+            wake = quiet_hours_end(user=user, now=max(send_after or now, now))
+            if wake is not None:
+                send_after = wake
+    return Notification(
+        user=user, to_email=message.to_email or user.email, kind=kind_obj.name, key=message.key[:255],
+        language=language, subject=" ".join(subject.split())[:255], body_text=text, body_html=html, headers=headers,
+        status=status, send_after=send_after, topic=message.topic[:64],
+    )
+
+
+def _is_due(notification: Notification, now: datetime) -> bool:
+    return notification.status == Notification.Status.PENDING and (
+        notification.send_after is None or notification.send_after <= now
+    )
+
+
+def notify(*, user=None, kind: str, context: dict | None = None, key: str, to_email: str | None = None,
+           prerendered: tuple[str, str, str] | None = None, send_after: datetime | None = None,
+           topic: str = "") -> Notification:
+    """Record that `user` must be told about `kind`, once per `key`, and send it after commit.
+
+    `prerendered` (subject, text, html) is for mails that another library renders (allauth).
+    Reminders wait for the end of the recipient's quiet hours, or go to their daily digest.
+    """
+    kind_obj = kinds.get(kind)
+    existing = Notification.objects.filter(key=key[:255]).first()
+    if existing is not None:
+        return existing
+    enabled, mode = preference(user=user, kind=kind_obj)
+    now = timezone.now()
+    row = _build(
+        kind_obj=kind_obj, now=now, enabled=enabled, mode=mode, prerendered=prerendered,
+        message=Message(user=user, context=context or {}, key=key, to_email=to_email, send_after=send_after, topic=topic),
+    )
     try:
         with transaction.atomic():
-            notification = Notification.objects.create(
-                user=user, to_email=to_email, kind=kind, key=key[:255], language=language,
-                subject=subject[:255], body_text=text, body_html=html, headers=headers,
-                status=Notification.Status.PENDING if enabled else Notification.Status.SUPPRESSED,
-            )
+            row.save()
     except IntegrityError:
         # Someone else wrote the same key a moment ago: theirs is the one that counts.
         return Notification.objects.get(key=key[:255])
-    if enabled:
-        notification_id = notification.pk
+    if _is_due(row, now):
+        notification_id = row.pk
 
         def enqueue_send_after_commit():
             dispatch(notification_id=notification_id)
 
         transaction.on_commit(enqueue_send_after_commit, robust=True)
-    return notification
+    return row
+
+
+def notify_many(*, kind: str, messages: list[Message]) -> int:
+    """notify() for many people at once, in a constant number of queries. Returns how many were new.
+
+    Callers pass users with their profile loaded (select_related("profile")) so that language and
+    time zone need no query per person.
+    """
+    if not messages:
+        return 0
+    kind_obj = kinds.get(kind)
+    keys = [m.key[:255] for m in messages]
+    existing = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
+    fresh = [m for m in messages if m.key[:255] not in existing]
+    if not fresh:
+        return 0
+    prefs = {}
+    if not kind_obj.security:
+        prefs = {
+            user_id: (enabled, mode)
+            for user_id, enabled, mode in NotificationPreference.objects.filter(
+                kind=kind, user_id__in=[m.user.pk for m in fresh if m.user is not None]
+            ).values_list("user_id", "email_enabled", "mode")
+        }
+    now = timezone.now()
+    rows = []
+    for message in fresh:
+        enabled, mode = prefs.get(getattr(message.user, "pk", None), (True, NotificationPreference.Mode.IMMEDIATE))
+        rows.append(_build(kind_obj=kind_obj, message=message, enabled=enabled, mode=mode, now=now))
+    with transaction.atomic():
+        Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        due_keys = [r.key for r in rows if _is_due(r, now)]
+        if due_keys:
+            due_ids = list(Notification.objects.filter(key__in=due_keys, status=Notification.Status.PENDING)
+                           .values_list("pk", flat=True))
+
+            def enqueue_batch_after_commit():
+                dispatch_batch(notification_ids=due_ids)
+
+            transaction.on_commit(enqueue_batch_after_commit, robust=True)
+    return len(rows)
+
+
+def dispatch_batch(*, notification_ids: list[int], chunk: int = 200) -> bool:
+    """Queue sends in chunks: one broker message per chunk, not per person."""
+    from .tasks import send_notification_batch
+
+    try:
+        for start in range(0, len(notification_ids), chunk):
+            send_notification_batch.delay(notification_ids[start:start + chunk])
+    except Exception:
+        logger.warning("Could not queue a batch of notifications; the sweep will retry.", exc_info=True)
+        return False
+    Notification.objects.filter(pk__in=notification_ids, status=Notification.Status.PENDING).update(
+        dispatched_at=timezone.now()
+    )
+    return True
 
 
 def dispatch(*, notification_id: int) -> bool:
@@ -173,9 +300,15 @@ def notification_send(*, notification_id: int) -> str:
 
 
 def pending_for_sweep():
-    cutoff = timezone.now() - timedelta(seconds=settings.NOTIFICATIONS_SWEEP_AFTER_SECONDS)
-    return Notification.objects.filter(status=Notification.Status.PENDING, created_at__lte=cutoff).exclude(
-        dispatched_at__gt=cutoff
+    """Pending rows the after-commit enqueue missed, and held rows whose time has come."""
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=settings.NOTIFICATIONS_SWEEP_AFTER_SECONDS)
+    missed = Q(created_at__lte=cutoff, send_after__isnull=True)
+    held = Q(send_after__lte=now)
+    return (
+        Notification.objects.filter(status=Notification.Status.PENDING)
+        .filter(missed | held)
+        .exclude(dispatched_at__gt=cutoff)
     )
 
 
@@ -188,7 +321,8 @@ def dispatch_pending(*, limit: int = 500) -> int:
 def send_pending_now(*, limit: int = 5000) -> dict[str, int]:
     """Send every pending notification in this process, without the broker (for operators)."""
     counts: dict[str, int] = {}
-    ids = Notification.objects.filter(status=Notification.Status.PENDING).order_by("created_at")
+    now = timezone.now()
+    ids = Notification.objects.filter(status=Notification.Status.PENDING).exclude(send_after__gt=now).order_by("created_at")
     for pk in ids.values_list("pk", flat=True)[:limit]:
         outcome = notification_send(notification_id=pk)
         counts[outcome] = counts.get(outcome, 0) + 1
@@ -208,13 +342,55 @@ def notification_resend(*, notification: Notification) -> None:
     transaction.on_commit(enqueue_resend_after_commit, robust=True)
 
 
-def preference_set(*, user, kind: str, enabled: bool) -> None:
+def preference_set(*, user, kind: str, enabled: bool, mode: str | None = None) -> None:
     kind_obj = kinds.get(kind)
     if kind_obj.security:
         raise ValueError("Security emails cannot be turned off.")
-    NotificationPreference.objects.update_or_create(user=user, kind=kind, defaults={"email_enabled": enabled})
+    defaults = {"email_enabled": enabled}
+    if mode is not None:
+        defaults["mode"] = mode if kind_obj.reminder else NotificationPreference.Mode.IMMEDIATE
+    NotificationPreference.objects.update_or_create(user=user, kind=kind, defaults=defaults)
 
 
 def preferences_for(*, user) -> dict[str, bool]:
     stored = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "email_enabled"))
     return {k.name: stored.get(k.name, True) for k in kinds.optional_kinds()}
+
+
+def modes_for(*, user) -> dict[str, str]:
+    stored = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "mode"))
+    return {k.name: stored.get(k.name, NotificationPreference.Mode.IMMEDIATE) for k in kinds.optional_kinds()}
+
+
+# --- Daily digests -------------------------------------------------------------------
+
+
+def digests_send(*, now: datetime | None = None) -> int:
+    """Gather each person's held reminders into one email, once a day, after DIGEST_HOUR local time.
+
+    The digest's key holds the person and their local date, so running this twice sends one.
+    """
+    now = now or timezone.now()
+    held = (
+        Notification.objects.filter(status=Notification.Status.DIGEST)
+        .select_related("user__profile").order_by("user_id", "created_at")
+    )
+    by_user: dict[int, list[Notification]] = {}
+    for row in held:
+        by_user.setdefault(row.user_id, []).append(row)
+    sent = 0
+    for rows in by_user.values():
+        user = rows[0].user
+        local = now.astimezone(user_timezone(user))
+        if local.hour < settings.NOTIFICATIONS_DIGEST_HOUR:
+            continue
+        with transaction.atomic():
+            digest = notify(
+                user=user, kind="digest", key=f"digest:{user.pk}:{local.date().isoformat()}",
+                context={"name": user.get_full_name(), "items": [{"subject": r.subject, "body": r.body_text} for r in rows]},
+            )
+            Notification.objects.filter(pk__in=[r.pk for r in rows], status=Notification.Status.DIGEST).update(
+                status=Notification.Status.SENT, sent_at=now, digest=digest,
+            )
+        sent += 1
+    return sent

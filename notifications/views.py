@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from . import kinds, services
+from .models import NotificationPreference
 
 
 @csrf_exempt  # the signed token is the credential; mail clients POST here (RFC 8058 one-click)
@@ -41,15 +42,19 @@ def unsubscribe(request, token):
 @require_http_methods(["GET", "POST"])
 def preferences(request):
     current = services.preferences_for(user=request.user)
+    modes = services.modes_for(user=request.user)
     if request.method == "POST":
         for kind in kinds.optional_kinds():
             wanted = request.POST.get(f"kind_{kind.name}") == "on"
-            if wanted != current[kind.name]:
-                services.preference_set(user=request.user, kind=kind.name, enabled=wanted)
+            mode = request.POST.get(f"mode_{kind.name}", modes[kind.name])
+            if mode not in NotificationPreference.Mode.values:
+                mode = modes[kind.name]
+            if wanted != current[kind.name] or mode != modes[kind.name]:
+                services.preference_set(user=request.user, kind=kind.name, enabled=wanted, mode=mode)
         messages.success(request, _("Your email preferences were saved."))
         return redirect("notifications:preferences")
-    rows = [(kind, current[kind.name]) for kind in kinds.optional_kinds()]
-    return render(request, "notifications/preferences.html", {"rows": rows})
+    rows = [(kind, current[kind.name], modes[kind.name]) for kind in kinds.optional_kinds()]
+    return render(request, "notifications/preferences.html", {"rows": rows, "mode_choices": NotificationPreference.Mode.choices})
 
 
 def _outbox_dir() -> Path:

@@ -203,6 +203,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.dispatch_pending_notifications",
         "schedule": 60.0,
     },
+    "reminders-due-scan": {
+        "task": "notifications.tasks.scan_due_reminders",
+        "schedule": env.float("REMINDER_SCAN_SECONDS", default=300.0),
+    },
     "mentor-requests-expire": {
         "task": "mentor_requests.tasks.expire_mentorship_requests",
         "schedule": 15 * 60.0,
@@ -263,3 +267,7 @@ LOGGING = {
 # Notifications: how long a row may wait before the sweep re-dispatches it.
 NOTIFICATIONS_SWEEP_AFTER_SECONDS = env.int("NOTIFICATIONS_SWEEP_AFTER_SECONDS", default=120)
 NOTIFICATIONS_MAX_ATTEMPTS = 5
+# Reminders are held during the recipient's quiet hours (local time, start and end hour).
+NOTIFICATIONS_QUIET_HOURS = (21, 8)
+# Daily digests go out at or after this local hour.
+NOTIFICATIONS_DIGEST_HOUR = 9
