@@ -89,9 +89,10 @@ def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def render_message(*, kind: kinds.Kind, context: dict, language: str, unsubscribe_url: str | None):
+def render_message(*, kind: kinds.Kind, context: dict, language: str, unsubscribe_url: str | None, tz=None):
+    """Render in the recipient's language, with dates in their time zone."""
     ctx = {**context, "site_url": settings.SITE_URL, "unsubscribe_url": unsubscribe_url}
-    with translation.override(language):
+    with translation.override(language), timezone.override(tz or ZoneInfo("UTC")):
         subject = render_to_string(f"{kind.template}.subject.txt", ctx).strip()
         text = render_to_string(f"{kind.template}.txt", ctx)
         html = render_to_string(f"{kind.template}.html", ctx)
@@ -126,6 +127,7 @@ def _build(*, kind_obj: kinds.Kind, message: Message, enabled: bool, mode: str, 
     else:
         subject, text, html = render_message(
             kind=kind_obj, context=message.context or {}, language=language, unsubscribe_url=unsubscribe_url,
+            tz=user_timezone(user),
         )
     send_after = message.send_after
     if not enabled:
