@@ -7,7 +7,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from accounts.models import Language, Skill
+from organizations.models import Organization, Project
 
+from .kinds import PROJECT, applicant_type
 from .models import (
     Answer,
     Application,
@@ -129,6 +131,33 @@ def _cohort(program, name, *, phase, now, **extra):
     return cohort
 
 
+ORGANIZATIONS = [
+    ("Universidad Abierta de Los Andes", Organization.Kind.UNIVERSITY, "Bolivia"),
+    ("Datos Libres Community", Organization.Kind.COMMUNITY, "Chile"),
+    ("Open Research Lab GmbH", Organization.Kind.COMPANY, "Germany"),
+]
+PROJECT_NAMES = ["pyclimate", "tidyhydro", "openmeteo-tools", "bioseq-lite", "geostat", "labnotes", "repro-kit",
+                 "astro-utils", "citeme", "dataclean"]
+
+
+def _on_behalf(application, applicant, rng, *, index):
+    """Project-based programs get project applications: the applicant is a maintainer."""
+    if applicant_type(application.cohort.program.kind) != PROJECT:
+        return
+    name = f"{PROJECT_NAMES[index % len(PROJECT_NAMES)]}-{index}"
+    project, _ = Project.objects.get_or_create(
+        name=name,
+        defaults={"repository_url": f"https://github.com/example/{name}", "license": rng.choice(["MIT", "BSD-3-Clause"]),
+                  "description": f"{name} helps researchers work with their data.", "stage": rng.choice(Project.Stage.values),
+                  "users_estimate": rng.randint(10, 2000), "created_by": applicant},
+    )
+    project.maintainers.add(applicant)
+    application.project = project
+    application.support_needed = rng.sample(["mentoring", "review", "documentation", "infrastructure"], k=2)
+    application.wants = "A second maintainer and a review of our release process."
+    application.save(update_fields=["project", "support_needed", "wants"])
+
+
 def seed(*, stdout):
     rng = random.Random(2026)
     now = timezone.now()
@@ -193,6 +222,7 @@ def seed(*, stdout):
             )
             if not created:
                 continue
+            _on_behalf(application, applicant, rng, index=applicants.index(applicant))
             application.skills_wanted.set(rng.sample(skills, k=min(3, len(skills))))
             Answer.objects.bulk_create([
                 Answer(application=application, question=questions[0], value=rng.choice(ANSWERS)),
@@ -213,5 +243,29 @@ def seed(*, stdout):
                 application.status = Application.Status.UNDER_REVIEW
                 application.save(update_fields=["status"])
         index += count
+    # Organizations apply to Affiliation (rolling), a group to the running Virtual Lab.
+    affiliation = Cohort.objects.get(program=programs["affiliation"], name="2026-2027")
+    for i, (name, kind, country) in enumerate(ORGANIZATIONS):
+        contact = applicants[-(i + 1)]
+        organization, _ = Organization.objects.get_or_create(
+            name=name, defaults={"kind": kind, "country": country, "website": f"https://org{i}.example.org",
+                                 "description": f"{name} teaches and does research in open science.", "created_by": contact},
+        )
+        organization.members.add(contact)
+        Application.objects.get_or_create(
+            cohort=affiliation, applicant=contact,
+            defaults={"organization": organization, "status": Application.Status.SUBMITTED, "submitted_at": now,
+                      "goals": "Join the network and host two mentees a year.", "contact_person": contact.profile.display_name,
+                      "offer": "Meeting rooms, two staff mentors and a yearly workshop.",
+                      "wants": "Visibility for our open-science work and help starting a mentoring program."},
+        )
+    lab = cohorts["running"]
+    leader = applicants[0]
+    Application.objects.get_or_create(
+        cohort=lab, applicant=leader,
+        defaults={"status": Application.Status.ACCEPTED, "submitted_at": lab.applications_open_at + timedelta(days=1),
+                  "goals": "Make our lab's analysis reproducible end to end.",
+                  "group_members": "\n".join(a.email for a in applicants[1:4])},
+    )
     stdout.write(f"  programs: {Program.objects.count()}, cohorts: {Cohort.objects.count()}, "
                  f"applications: {Application.objects.count()}")

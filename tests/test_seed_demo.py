@@ -18,5 +18,13 @@ def test_seed_demo_is_idempotent_and_covers_every_kind_and_phase(capsys):
     assert {c.phase for c in Cohort.objects.all()} == set(Phase.values)
     assert Application.objects.count() >= 50
     assert Review.objects.exists()
+    # Applicants of the right type for each kind.
+    assert Application.objects.filter(cohort__program__kind="package_support", project__isnull=True).count() == 0
+    assert Application.objects.filter(cohort__program__kind="incubator", project__isnull=False).exists()
+    assert Application.objects.filter(cohort__program__kind="affiliation", organization__isnull=False).count() == 3
+    assert Application.objects.filter(cohort__program__kind="virtual_labs").exclude(group_members="").exists()
+    from mentor_requests.models import MentorshipRequest
+
+    assert MentorshipRequest.objects.filter(status="pending", cohort__rolling=True).count() == 3
     out = capsys.readouterr().out
     assert "admin@example.com" in out and "demo-pass-2026" in out

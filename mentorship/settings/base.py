@@ -37,10 +37,10 @@ INSTALLED_APPS = [
     "csp",
     "accounts",
     "notifications",
+    "organizations",
     "programs",
     "mentoring",
     "mentor_requests",
-    "organizations",
 ]
 
 MIDDLEWARE = [
