@@ -85,3 +85,21 @@ def page(chromium, live_server, settings):
         name = os.environ.get("PYTEST_CURRENT_TEST", "page").split(":")[-1].split(" ")[0]
         page.screenshot(path=f"test-artifacts/{name}.png", full_page=True)
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _reference_rows(request):
+    """Transactional tests flush the database afterwards, including the rows that data migrations
+    load (spoken languages, the site). Load them again for every test that runs in transactions."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("accounts.migrations.0002_languages_and_site").load(apps, None)

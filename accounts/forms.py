@@ -45,6 +45,7 @@ class ProfileForm(forms.ModelForm):
         self.fields["languages"].queryset = Language.objects.order_by("name")
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's form tag carries the token
         self.helper.layout = Layout(
             Fieldset(
                 _("About you"),

@@ -122,7 +122,8 @@ class Cohort(models.Model):
         if self.phase_override:
             return self.phase_override
         now = now or timezone.now()
-        today = timezone.localdate(now)
+        # Cohort dates are calendar dates of the site's zone, whoever is looking.
+        today = timezone.localdate(now, timezone.get_default_timezone())
         if now < self.applications_open_at:
             return Phase.UPCOMING
         if today > self.ends_on:
@@ -317,6 +318,12 @@ class Application(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    def is_editable(self, now=None) -> bool:
+        """The applicant may change a draft, or a submitted application while the window is open."""
+        if self.status == self.Status.DRAFT:
+            return True
+        return self.status == self.Status.SUBMITTED and self.cohort.is_accepting(now)
 
     def can_become(self, status) -> bool:
         return status in self.TRANSITIONS.get(self.status, set())

@@ -80,8 +80,8 @@ def application_get_for_user(*, user, pk: int) -> tuple[Application, str]:
     role = application_role(user=user, application=application)
     if role is None:
         raise Http404
-    if role == "reviewer" and application.status == Application.Status.DRAFT:
-        raise Http404  # drafts are private until submitted
+    if role == "reviewer" and application.status in (Application.Status.DRAFT, Application.Status.WITHDRAWN):
+        raise Http404  # drafts are private until submitted; withdrawn ones leave the reviewers' view
     return application, role
 
 

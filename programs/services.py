@@ -49,24 +49,59 @@ def application_start(*, applicant, cohort: Cohort) -> tuple[Application, bool]:
     return application, True
 
 
+EDITABLE_FIELDS = (
+    "goals", "motivation", "hours_per_week", "offer", "wants", "contact_person", "support_needed", "group_members",
+    "organization", "project",
+)
+
+
 def application_save(*, application: Application, actor, data: dict, answers: dict, preferences: list) -> Application:
-    """Save what the applicant typed (draft or edit). `answers` maps question id -> text value."""
+    """Save what the applicant typed (draft, or an edit while the window is open).
+
+    `answers` maps question id -> text; `preferences` lists mentors in rank order (None for a gap).
+    The row is locked and re-read first, so concurrent clicks take turns and a stale copy never
+    puts a submitted application back to draft.
+    """
     if actor.pk != application.applicant_id:
         raise PermissionDenied
-    if application.status not in (Status.DRAFT, Status.SUBMITTED):
-        raise ValidationError(_("This application can no longer be edited."))
-    if application.status == Status.SUBMITTED and not application.cohort.is_accepting():
-        raise ValidationError(_("The application window has closed; your submitted application is kept as it is."))
+    old_cv = None
     with transaction.atomic():
-        for field in ("goals", "motivation", "hours_per_week"):
+        application = Application.objects.select_for_update().select_related("cohort__program").get(pk=application.pk)
+        if not application.is_editable():
+            if application.status == Status.SUBMITTED:
+                raise ValidationError(_("The application window has closed; your submitted application is kept as it is."))
+            raise ValidationError(_("This application can no longer be edited."))
+        cohort = application.cohort
+        if data.get("organization") is not None and not data["organization"].members.filter(pk=actor.pk).exists():
+            raise PermissionDenied
+        if data.get("project") is not None and not data["project"].maintainers.filter(pk=actor.pk).exists():
+            raise PermissionDenied
+        question_ids = set(cohort.questions.values_list("pk", flat=True))
+        if set(answers) - question_ids:
+            raise ValidationError(_("An answer does not belong to this cohort's questions."))
+        mentor_ids = [m.pk for m in preferences if m is not None]
+        if len(set(mentor_ids)) != len(mentor_ids):
+            raise ValidationError(_("Rank each mentor only once."))
+        approved = set(
+            MentorEnrollment.objects.filter(cohort=cohort, status=ApprovalStatus.APPROVED, mentor_id__in=mentor_ids)
+            .values_list("mentor_id", flat=True)
+        )
+        if set(mentor_ids) - approved:
+            raise ValidationError(_("You can only rank mentors of this cohort."))
+        changed = ["updated_at"]
+        for field in EDITABLE_FIELDS:
             if field in data:
                 setattr(application, field, data[field])
+                changed.append(field)
         if data.get("cv"):
+            old_cv = application.cv.name or None
             application.cv = data["cv"]
-        elif data.get("cv_clear"):
-            application.cv.delete(save=False)
+            changed.append("cv")
+        elif data.get("cv_clear") and application.cv:
+            old_cv = application.cv.name
             application.cv = ""
-        application.save()
+            changed.append("cv")
+        application.save(update_fields=changed)
         if "skills_wanted" in data:
             application.skills_wanted.set(data["skills_wanted"])
         existing = {a.question_id: a for a in application.answers.all()}
@@ -83,6 +118,14 @@ def application_save(*, application: Application, actor, data: dict, answers: di
             for rank, mentor in enumerate(preferences, start=1)
             if mentor is not None
         )
+        if old_cv:
+            storage = application.cv.storage
+
+            def delete_replaced_cv():
+                # Personal data: the replaced file goes, but only once the new state is committed.
+                storage.delete(old_cv)
+
+            transaction.on_commit(delete_replaced_cv)
     return application
 
 

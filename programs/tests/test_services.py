@@ -157,3 +157,38 @@ def test_mentor_enrollment_request_and_decide(django_capture_on_commit_callbacks
     enrollment.refresh_from_db()
     assert enrollment.status == ApprovalStatus.APPROVED
     assert mail.outbox[-1].subject.startswith("You are a mentor in")
+
+
+def test_save_refuses_foreign_questions_mentors_and_organizations():
+    from organizations.models import Organization
+
+    scenario = cohort_scenario(applications=0)
+    other = cohort_scenario(applications=0)
+    mentee = make_mentee()
+    application, _ = services.application_start(applicant=mentee, cohort=scenario.cohort)
+    with pytest.raises(ValidationError, match="does not belong"):
+        services.application_save(application=application, actor=mentee, data={},
+                                  answers={other.questions[0].pk: "x"}, preferences=[])
+    with pytest.raises(ValidationError, match="only rank mentors of this cohort"):
+        services.application_save(application=application, actor=mentee, data={}, answers={},
+                                  preferences=[other.mentors[0]])
+    with pytest.raises(ValidationError, match="only once"):
+        services.application_save(application=application, actor=mentee, data={}, answers={},
+                                  preferences=[scenario.mentors[0], scenario.mentors[0]])
+    someone_elses = Organization.objects.create(name="Not yours", kind="company")
+    with pytest.raises(PermissionDenied):
+        services.application_save(application=application, actor=mentee, data={"organization": someone_elses},
+                                  answers={}, preferences=[])
+
+
+def test_a_stale_copy_cannot_reopen_a_submitted_application():
+    scenario = cohort_scenario(applications=0)
+    mentee = make_mentee()
+    application, _ = services.application_start(applicant=mentee, cohort=scenario.cohort)
+    stale = Application.objects.get(pk=application.pk)
+    services.application_save(application=application, actor=mentee, data={"goals": "g"},
+                              answers={scenario.questions[0].pk: "a"}, preferences=[])
+    services.application_submit(application=application, actor=mentee)
+    services.application_save(application=stale, actor=mentee, data={"goals": "edited"}, answers={}, preferences=[])
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED and application.goals == "edited"

@@ -1,26 +1,180 @@
-"""Being written: see programs/urls.py for the routes."""
-from django.http import Http404
+"""A mentee applies: the form (draft, submit, edit), their list, the status page, withdraw and the CV."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .. import application_selectors as app_selectors
+from .. import selectors, services
+from ..application_forms import ApplicationForm
+from ..models import Application
+
+Status = Application.Status
 
 
-def application_cv(request, *args, **kwargs):
-    raise Http404
+def _applicant_application(request, pk) -> Application:
+    """The person's own application; 404 for everyone else (coordinators and mentors too)."""
+    application, role = selectors.application_get_for_user(user=request.user, pk=pk)
+    if role != "applicant":
+        raise Http404
+    return application
 
 
-def application_detail(request, *args, **kwargs):
-    raise Http404
+def _save(*, application: Application, actor, form: ApplicationForm) -> Application:
+    return services.application_save(
+        application=application, actor=actor, data=form.service_data(),
+        answers=form.service_answers(), preferences=form.service_preferences(),
+    )
 
 
-def application_edit(request, *args, **kwargs):
-    raise Http404
+def _render_form(request, *, application, form, status=200):
+    return render(request, "programs/applications/application_form.html", {
+        "application": application,
+        "cohort": application.cohort,
+        "program": application.cohort.program,
+        "form": form,
+        "accepting": application.cohort.is_accepting(),
+    }, status=status)
 
 
-def application_submit(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_edit(request, cohort_pk):
+    cohort = app_selectors.cohort_get_for_applicant(user=request.user, pk=cohort_pk)
+    try:
+        application, _created = services.application_start(applicant=request.user, cohort=cohort)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(cohort)
+    application.cohort = cohort
+    if not app_selectors.application_is_editable(application):
+        messages.info(request, _("This application can no longer be changed."))
+        return redirect(application)
+
+    form_kwargs = {
+        "application": application,
+        "questions": cohort.questions.all(),
+        "mentors": app_selectors.cohort_mentor_choices(cohort),
+    }
+    if request.method == "GET":
+        return _render_form(request, application=application, form=ApplicationForm(**form_kwargs))
+
+    form = ApplicationForm(request.POST, request.FILES, **form_kwargs)
+    submitting = request.POST.get("action") == "submit"
+    form.is_valid()  # errors are shown below; whatever did validate is still saved
+    try:
+        application = _save(application=application, actor=request.user, form=form)
+    except ValidationError as exc:
+        for message in exc.messages:
+            form.add_error(None, message)
+        messages.error(request, _("Nothing was saved. Your answers are still in the form below."))
+        return _render_form(request, application=application, form=form)
+    except IntegrityError:
+        # Only reachable if two saves race past the lock above; the other one won.
+        messages.warning(request, _("Your application was being saved in another window. Please check it and save again."))
+        return _render_form(request, application=application, form=form)
+
+    if form.errors:
+        if submitting:
+            messages.error(request, _("Not submitted yet: please correct the highlighted fields. "
+                                      "Everything else was saved as a draft."))
+        else:
+            messages.warning(request, _("Your draft was saved, except the highlighted fields: please correct them."))
+        return _render_form(request, application=application, form=form)
+
+    if not submitting:
+        messages.success(request, _("Your changes were saved.") if application.status == Status.SUBMITTED
+                         else _("Your draft was saved."))
+        return redirect("programs:application_edit", cohort_pk=cohort.pk)
+
+    already_submitted = application.status == Status.SUBMITTED
+    try:
+        services.application_submit(application=application, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            form.add_error(None, message)
+        messages.error(request, _("Your draft was saved but not submitted yet."))
+        return _render_form(request, application=application, form=form)
+    if already_submitted:
+        messages.success(request, _("Your application was already submitted; your changes were saved."))
+    else:
+        messages.success(request, _("Your application was submitted. Thank you!"))
+    return redirect("programs:application_detail", pk=application.pk)
 
 
-def application_withdraw(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_POST
+def application_submit(request, pk):
+    application = _applicant_application(request, pk)
+    try:
+        services.application_submit(application=application, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        if app_selectors.application_is_editable(application):
+            return redirect("programs:application_edit", cohort_pk=application.cohort_id)
+        return redirect(application)
+    messages.success(request, _("Your application was submitted. Thank you!"))
+    return redirect(application)
 
 
-def my_applications(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_withdraw(request, pk):
+    application = _applicant_application(request, pk)
+    if request.method == "GET":
+        if not application.can_become(Status.WITHDRAWN):
+            messages.info(request, _("This application cannot be withdrawn."))
+            return redirect(application)
+        return render(request, "programs/applications/application_withdraw.html", {"application": application})
+    try:
+        services.application_withdraw(application=application, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Your application was withdrawn."))
+    return redirect(application)
+
+
+@login_required
+def my_applications(request):
+    applications = list(selectors.applications_for_applicant(user=request.user))
+    return render(request, "programs/applications/my_applications.html", {"applications": applications})
+
+
+@login_required
+def application_detail(request, pk):
+    application, role = selectors.application_get_for_user(user=request.user, pk=pk)
+    cohort = application.cohort
+    context = {
+        "application": application,
+        "cohort": cohort,
+        "program": cohort.program,
+        "role": role,
+        "is_applicant": role == "applicant",
+        "accepting": cohort.is_accepting(),
+        "editable": role == "applicant" and app_selectors.application_is_editable(application),
+        "can_withdraw": role == "applicant" and application.can_become(Status.WITHDRAWN),
+        **app_selectors.application_page_data(application),
+    }
+    return render(request, "programs/applications/application_detail.html", context)
+
+
+def application_cv(request, pk):
+    # No login_required: anonymous people get the same 404 as anyone else who may not see it.
+    application, _role = selectors.application_get_for_user(user=request.user, pk=pk)
+    if not application.cv:
+        raise Http404
+    try:
+        handle = application.cv.open("rb")
+    except FileNotFoundError:
+        raise Http404
+    response = FileResponse(
+        handle, as_attachment=True, filename=f"cv-application-{application.pk}.pdf", content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

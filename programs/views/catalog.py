@@ -1,14 +1,52 @@
-"""Being written: see programs/urls.py for the routes."""
-from django.http import Http404
+"""The public catalog: programs, their cohorts and each cohort's page."""
+from django.shortcuts import render
+
+from .. import application_selectors as app_selectors
+from .. import selectors
+from ..models import Phase, ProgramKind
+from ..permissions import is_coordinator
 
 
-def catalog(request, *args, **kwargs):
-    raise Http404
+def catalog(request):
+    kind = request.GET.get("kind", "")
+    if kind not in ProgramKind.values:
+        kind = ""
+    programs = list(app_selectors.catalog_programs(kind=kind))
+    for program in programs:
+        # The SQL filter and Cohort.phase_at agree; asking the model keeps one source of truth.
+        program.open_cohorts = [c for c in program.open_cohorts if c.phase in app_selectors.CATALOG_PHASES]
+    return render(request, "programs/catalog/catalog.html", {
+        "groups": app_selectors.catalog_groups(programs),
+        "kinds": ProgramKind.choices,
+        "current_kind": kind,
+    })
 
 
-def cohort_detail(request, *args, **kwargs):
-    raise Http404
+def program_detail(request, slug):
+    program = selectors.program_get_visible(user=request.user, slug=slug)
+    return render(request, "programs/catalog/program_detail.html", {
+        "program": program,
+        "cohorts": list(app_selectors.program_cohorts(program)),
+        "skills": list(program.skills.all()),
+        "is_coordinator": is_coordinator(request.user, program),
+    })
 
 
-def program_detail(request, *args, **kwargs):
-    raise Http404
+def cohort_detail(request, slug, pk):
+    user = request.user
+    cohort = selectors.cohort_get_visible(user=user, program_slug=slug, pk=pk)
+    phase = cohort.phase
+    profile = getattr(user, "profile", None) if user.is_authenticated else None
+    return render(request, "programs/catalog/cohort_detail.html", {
+        "cohort": cohort,
+        "program": cohort.program,
+        "phase": phase,
+        "accepting": phase == Phase.ACCEPTING,
+        "enrollments": list(selectors.approved_mentor_enrollments(cohort)),
+        "questions": list(cohort.questions.all()),
+        "application": app_selectors.application_for_cohort(user=user, cohort=cohort),
+        "is_mentor": bool(profile and profile.is_mentor),
+        "enrollment": app_selectors.mentor_enrollment_for(user=user, cohort=cohort),
+        "takes_mentors": app_selectors.cohort_takes_mentors(cohort),
+        "is_coordinator": is_coordinator(user, cohort.program),
+    })

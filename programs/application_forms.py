@@ -1,0 +1,219 @@
+"""The mentee's application form: fixed fields, one field per cohort question, ranked mentors and a CV."""
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
+from django import forms
+from django.conf import settings
+from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Skill
+
+from .models import Application, ApplicationQuestion, QuestionKind
+
+PDF_MAGIC = b"%PDF-"
+YES_NO_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
+PREFERENCE_FIELDS = ("preference_1", "preference_2", "preference_3")
+PREFERENCE_LABELS = (_("First choice"), _("Second choice"), _("Third choice"))
+NEEDED_TO_SUBMIT = _("Needed before you submit.")
+
+
+def cv_max_bytes() -> int:
+    return getattr(settings, "APPLICATION_CV_MAX_BYTES", 5 * 1024 * 1024)
+
+
+def question_field_name(question: ApplicationQuestion) -> str:
+    return f"question_{question.pk}"
+
+
+def _help_text(question: ApplicationQuestion) -> str:
+    parts = [question.help_text] if question.help_text else []
+    if question.required:
+        parts.append(str(NEEDED_TO_SUBMIT))
+    return " ".join(parts)
+
+
+def question_field(question: ApplicationQuestion) -> forms.Field:
+    """A form field that validates an answer by the question's kind. Never required: saving a draft
+    must work with answers missing; services.application_submit checks required answers."""
+    common = {"label": question.prompt, "help_text": _help_text(question), "required": False}
+    kind = question.kind
+    if kind == QuestionKind.SHORT_TEXT:
+        return forms.CharField(max_length=300, **common)
+    if kind == QuestionKind.SINGLE_CHOICE:
+        return forms.ChoiceField(choices=[(c, c) for c in question.choice_list()], widget=forms.RadioSelect, **common)
+    if kind == QuestionKind.MULTIPLE_CHOICE:
+        return forms.MultipleChoiceField(
+            choices=[(c, c) for c in question.choice_list()], widget=forms.CheckboxSelectMultiple, **common,
+        )
+    if kind == QuestionKind.URL:
+        return forms.URLField(max_length=500, assume_scheme="https", **common)
+    if kind == QuestionKind.YES_NO:
+        return forms.ChoiceField(choices=YES_NO_CHOICES, widget=forms.RadioSelect, **common)
+    if kind == QuestionKind.NUMBER:
+        return forms.DecimalField(max_digits=15, decimal_places=4, **common)
+    return forms.CharField(max_length=10_000, widget=forms.Textarea(attrs={"rows": 4}), **common)
+
+
+def answer_to_text(question: ApplicationQuestion, value) -> str:
+    """The cleaned value as the text an Answer stores."""
+    if value in (None, "", []):
+        return ""
+    if question.kind == QuestionKind.MULTIPLE_CHOICE:
+        return "\n".join(value)
+    if question.kind == QuestionKind.NUMBER:
+        return format(Decimal(value).normalize(), "f")
+    return str(value).strip()
+
+
+def answer_initial(question: ApplicationQuestion, text: str):
+    if question.kind == QuestionKind.MULTIPLE_CHOICE:
+        return [line for line in text.splitlines() if line]
+    return text
+
+
+class ApplicationForm(forms.Form):
+    """Nothing here is required: required answers are enforced on submit by the service, so a draft
+    can be saved half done. Type errors (a bad link, a number that is not one) are reported."""
+
+    goals = forms.CharField(
+        label=_("Goals for this mentorship"), required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What you want to learn or achieve. Needed before you submit."),
+    )
+    motivation = forms.CharField(
+        label=_("Motivation"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Why this program, and why now?"),
+    )
+    hours_per_week = forms.IntegerField(label=_("Hours per week you can give"), required=False, min_value=0, max_value=60)
+    skills_wanted = forms.ModelMultipleChoiceField(
+        label=_("Skills you want to learn"), queryset=Skill.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    cv = forms.FileField(
+        label=_("CV (PDF)"), required=False,
+        widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+    cv_clear = forms.BooleanField(label=_("Remove my current CV"), required=False)
+
+    def __init__(self, *args, application: Application, questions, mentors, **kwargs):
+        self.application = application
+        self.questions = list(questions)
+        self.mentors = {str(m.pk): m for m in mentors}
+        super().__init__(*args, **kwargs)
+        profile = application.applicant.profile
+        self.fields["skills_wanted"].queryset = Skill.objects.filter(
+            Q(approved=True) | Q(applications=application)
+        ).distinct().order_by("name")
+        self.fields["cv"].help_text = _("Optional. A PDF file of at most %(size)s.") % {"size": filesizeformat(cv_max_bytes())}
+        if not application.cv:
+            del self.fields["cv_clear"]
+
+        answers = {a.question_id: a.value for a in application.answers.all()}
+        for question in self.questions:
+            name = question_field_name(question)
+            self.fields[name] = question_field(question)
+            self.initial.setdefault(name, answer_initial(question, answers.get(question.pk, "")))
+
+        mentor_choices = [("", _("No preference"))] + [(pk, m.get_full_name()) for pk, m in self.mentors.items()]
+        ranked = {p.rank: str(p.mentor_id) for p in application.preferences.all()}
+        for rank, (name, label) in enumerate(zip(PREFERENCE_FIELDS, PREFERENCE_LABELS, strict=True), start=1):
+            self.fields[name] = forms.ChoiceField(label=label, choices=mentor_choices, required=False)
+            self.initial.setdefault(name, ranked.get(rank, ""))
+
+        self.initial.setdefault("goals", application.goals or profile.career_goals)
+        self.initial.setdefault("motivation", application.motivation)
+        self.initial.setdefault(
+            "hours_per_week", application.hours_per_week if application.hours_per_week is not None else profile.hours_per_week,
+        )
+        self.initial.setdefault("skills_wanted", [s.pk for s in application.skills_wanted.all()])
+
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's <form> has the token
+        about = Fieldset(
+            _("Your goals"), "goals", "motivation", "hours_per_week",
+            HTML('<div class="scroll-box">'), "skills_wanted", HTML("</div>"),
+        )
+        parts = [about]
+        if self.questions:
+            parts.append(Fieldset(_("Questions from the program"), *[question_field_name(q) for q in self.questions]))
+        if self.mentors:
+            parts.append(Fieldset(
+                _("Mentors you would like to work with"),
+                HTML('<p class="small text-body-secondary">{}</p>'.format(
+                    _("Optional. Rank up to three mentors; the program tries to match you with one of them.")
+                )),
+                Row(*[Column(name, css_class="col-md-4") for name in PREFERENCE_FIELDS]),
+            ))
+        else:
+            for name in PREFERENCE_FIELDS:
+                del self.fields[name]
+        parts.append(Fieldset(_("CV"), "cv", *(["cv_clear"] if "cv_clear" in self.fields else [])))
+        self.helper.layout = Layout(*parts)
+
+    def clean_cv(self):
+        upload = self.cleaned_data.get("cv")
+        if not upload:
+            return None
+        if upload.size > cv_max_bytes():
+            raise forms.ValidationError(
+                _("The CV is too large: at most %(size)s, please.") % {"size": filesizeformat(cv_max_bytes())}
+            )
+        upload.seek(0)
+        head = upload.read(len(PDF_MAGIC))
+        upload.seek(0)
+        if head != PDF_MAGIC:
+            raise forms.ValidationError(_("This file is not a PDF. Please upload your CV as a PDF file."))
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        seen = {}
+        for name in PREFERENCE_FIELDS:
+            if name not in self.fields:
+                continue
+            value = cleaned.get(name)
+            if not value:
+                continue
+            if value in seen:
+                self.add_error(
+                    name,
+                    _("You already chose %(mentor)s as your %(rank)s. Choose a different mentor for each rank.")
+                    % {"mentor": self.mentors[value].get_full_name(), "rank": str(seen[value]).lower()},
+                )
+            else:
+                seen[value] = self.fields[name].label
+        return cleaned
+
+    # --- what the service takes -----------------------------------------------------------
+    # These read only the fields that validated, so that a draft keeps everything valid even
+    # when another field has an error.
+
+    def service_data(self) -> dict:
+        cleaned = self.cleaned_data
+        data = {name: cleaned[name] for name in ("goals", "motivation", "hours_per_week", "skills_wanted") if name in cleaned}
+        for name in ("goals", "motivation"):
+            if name in data:
+                data[name] = data[name].strip()
+        if cleaned.get("cv"):
+            data["cv"] = cleaned["cv"]
+        elif cleaned.get("cv_clear"):
+            data["cv_clear"] = True
+        return data
+
+    def service_answers(self) -> dict:
+        return {
+            q.pk: answer_to_text(q, self.cleaned_data[question_field_name(q)])
+            for q in self.questions
+            if question_field_name(q) in self.cleaned_data
+        }
+
+    def service_preferences(self) -> list:
+        """Mentors in rank order (gaps closed up); the current ones when a choice has an error."""
+        names = [n for n in PREFERENCE_FIELDS if n in self.fields]
+        if any(n in self.errors for n in names):
+            return [p.mentor for p in self.application.preferences.select_related("mentor")]
+        return [self.mentors[self.cleaned_data[n]] for n in names if self.cleaned_data.get(n)]

@@ -1,0 +1,104 @@
+"""Reads for the catalog and the mentee's application pages, scoped like programs.selectors.
+
+Kept apart from selectors.py so that several people can work on the programs app at once.
+"""
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.utils import timezone
+
+from .models import Application, ApprovalStatus, Cohort, MentorEnrollment, Phase, Program, ProgramKind
+from .permissions import is_coordinator
+from .selectors import programs_published
+
+Status = Application.Status
+CATALOG_PHASES = (Phase.UPCOMING, Phase.ACCEPTING)
+
+
+def open_or_upcoming_cohorts(now=None):
+    """Cohorts whose phase is upcoming or accepting, in SQL (the same rules as Cohort.phase_at)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    by_dates = Q(phase_override="") & (
+        Q(applications_open_at__gt=now)
+        | (Q(ends_on__gte=today) & (Q(rolling=True) | Q(applications_close_at__gt=now)))
+    )
+    return Cohort.objects.filter(Q(phase_override__in=CATALOG_PHASES) | by_dates)
+
+
+def catalog_programs(*, kind: str = ""):
+    """Published programs with their open and upcoming cohorts in `open_cohorts`: two queries."""
+    cohorts = open_or_upcoming_cohorts().order_by("applications_open_at", "pk")
+    qs = programs_published().prefetch_related(Prefetch("cohorts", queryset=cohorts, to_attr="open_cohorts"))
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("name", "pk")
+
+
+def catalog_groups(programs) -> list[dict]:
+    """Programs grouped by kind, in the order of ProgramKind; kinds without programs are left out."""
+    by_kind: dict[str, list[Program]] = {}
+    for program in programs:
+        by_kind.setdefault(program.kind, []).append(program)
+    return [
+        {"kind": value, "label": label, "programs": by_kind[value]}
+        for value, label in ProgramKind.choices
+        if value in by_kind
+    ]
+
+
+def program_cohorts(program: Program):
+    return program.cohorts.order_by("-applications_open_at", "pk")
+
+
+def cohort_get_for_applicant(*, user, pk: int) -> Cohort:
+    """A cohort someone may apply to: its program is published (coordinators may also try theirs)."""
+    cohort = Cohort.objects.select_related("program").filter(pk=pk).first()
+    if cohort is None or not (cohort.program.published or is_coordinator(user, cohort.program)):
+        raise Http404
+    return cohort
+
+
+def application_for_cohort(*, user, cohort: Cohort) -> Application | None:
+    if not user.is_authenticated:
+        return None
+    return Application.objects.filter(cohort=cohort, applicant=user).only("pk", "status", "cohort_id").first()
+
+
+def mentor_enrollment_for(*, user, cohort: Cohort) -> MentorEnrollment | None:
+    if not user.is_authenticated:
+        return None
+    return MentorEnrollment.objects.filter(cohort=cohort, mentor=user).only("pk", "status").first()
+
+
+def cohort_mentor_choices(cohort: Cohort) -> list:
+    """The cohort's approved mentors as users (with profile), for the preference selects: one query."""
+    return list(
+        get_user_model().objects.filter(
+            mentor_enrollments__cohort=cohort, mentor_enrollments__status=ApprovalStatus.APPROVED,
+        )
+        .select_related("profile")
+        .order_by("profile__display_name", "pk")
+    )
+
+
+def cohort_takes_mentors(cohort: Cohort) -> bool:
+    """Whether to offer "volunteer as a mentor": services.mentor_enrollment_request refuses later phases."""
+    return cohort.phase not in (Phase.RUNNING, Phase.FINISHED)
+
+
+def application_is_editable(application: Application) -> bool:
+    """Whether the applicant may still change it: the same rule services.application_save enforces."""
+    return application.is_editable()
+
+
+def application_page_data(application: Application) -> dict:
+    """What the status page shows besides the application itself, in a fixed number of queries."""
+    questions = list(application.cohort.questions.all())
+    answers = {a.question_id: a.value for a in application.answers.all()}
+    return {
+        "answers": [{"question": q, "value": answers.get(q.pk, "")} for q in questions],
+        "preferences": list(application.preferences.select_related("mentor__profile")),
+        "skills_wanted": list(application.skills_wanted.all()),
+        "events": list(application.events.select_related("actor__profile")),
+    }
