@@ -5,12 +5,16 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
 from django.conf import settings
+from django.core.validators import validate_email
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Skill
+from organizations.models import Organization, Project
 
+from . import kinds
 from .models import Application, ApplicationQuestion, QuestionKind
 
 PDF_MAGIC = b"%PDF-"
@@ -97,6 +101,30 @@ class ApplicationForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
     cv_clear = forms.BooleanField(label=_("Remove my current CV"), required=False)
+    # Sections for applicants that are not one person; the program kind decides which are shown.
+    organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=Organization.objects.none(), required=False,
+        help_text=_("Applying on behalf of this organization. Needed before you submit."),
+    )
+    offer = forms.CharField(
+        label=_("What your organization offers"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    wants = forms.CharField(
+        label=_("What you hope to get from the program"), required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    contact_person = forms.CharField(label=_("Contact person"), required=False, max_length=160)
+    project = forms.ModelChoiceField(
+        label=_("Project"), queryset=Project.objects.none(), required=False,
+        help_text=_("Applying on behalf of this project, as one of its maintainers. Needed before you submit."),
+    )
+    support_needed = forms.MultipleChoiceField(
+        label=_("Support you need"), choices=kinds.SUPPORT_CHOICES, required=False, widget=forms.CheckboxSelectMultiple,
+    )
+    group_members = forms.CharField(
+        label=_("Group members"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Email addresses of the people in your group, one per line. We invite them when you submit."),
+    )
 
     def __init__(self, *args, application: Application, questions, mentors, **kwargs):
         self.application = application
@@ -110,6 +138,24 @@ class ApplicationForm(forms.Form):
         self.fields["cv"].help_text = _("Optional. A PDF file of at most %(size)s.") % {"size": filesizeformat(cv_max_bytes())}
         if not application.cv:
             del self.fields["cv_clear"]
+
+        self.section = kinds.section_for(application.cohort.program.kind)
+        section_fields = set(self.section["fields"])
+        for name in kinds.ALL_SECTION_FIELDS - section_fields:
+            self.fields.pop(name, None)
+        if "cv" not in section_fields:
+            self.fields.pop("cv_clear", None)
+        user = application.applicant
+        if "organization" in self.fields:
+            self.fields["organization"].queryset = Organization.objects.filter(members=user)
+        if "project" in self.fields:
+            self.fields["project"].queryset = Project.objects.filter(maintainers=user)
+        for name in ("organization", "project"):
+            if name in self.fields:
+                self.initial.setdefault(name, getattr(application, f"{name}_id"))
+        for name in ("offer", "wants", "contact_person", "support_needed", "group_members"):
+            if name in self.fields:
+                self.initial.setdefault(name, getattr(application, name))
 
         answers = {a.question_id: a.value for a in application.answers.all()}
         for question in self.questions:
@@ -133,11 +179,23 @@ class ApplicationForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the template's <form> has the token
-        about = Fieldset(
-            _("Your goals"), "goals", "motivation", "hours_per_week",
-            HTML('<div class="scroll-box">'), "skills_wanted", HTML("</div>"),
-        )
-        parts = [about]
+        about = Fieldset(_("Your goals"), "goals", "motivation")
+        section = []
+        for name in self.section["fields"]:
+            if name == "skills_wanted":
+                section += [HTML('<div class="scroll-box">'), "skills_wanted", HTML("</div>")]
+            elif name == "cv":
+                continue  # its own fieldset below
+            elif name in ("organization", "project"):
+                new_url = reverse(f"organizations:{name}_new") + "?next=" + reverse(
+                    "programs:application_edit", args=[application.cohort_id]
+                )
+                section += [name, HTML('<p class="small"><a href="{}">{}</a></p>'.format(
+                    new_url, _("Register a new one") if name == "organization" else _("Register a new project"),
+                ))]
+            else:
+                section.append(name)
+        parts = [about, Fieldset(self.section["title"], *section)]
         if self.questions:
             parts.append(Fieldset(_("Questions from the program"), *[question_field_name(q) for q in self.questions]))
         if self.mentors:
@@ -151,7 +209,8 @@ class ApplicationForm(forms.Form):
         else:
             for name in PREFERENCE_FIELDS:
                 del self.fields[name]
-        parts.append(Fieldset(_("CV"), "cv", *(["cv_clear"] if "cv_clear" in self.fields else [])))
+        if "cv" in self.fields:
+            parts.append(Fieldset(_("CV"), "cv", *(["cv_clear"] if "cv_clear" in self.fields else [])))
         self.helper.layout = Layout(*parts)
 
     def clean_cv(self):
@@ -168,6 +227,21 @@ class ApplicationForm(forms.Form):
         if head != PDF_MAGIC:
             raise forms.ValidationError(_("This file is not a PDF. Please upload your CV as a PDF file."))
         return upload
+
+    def clean_group_members(self):
+        lines = [line.strip().lower() for line in self.cleaned_data.get("group_members", "").replace(",", "\n").splitlines()]
+        emails = [line for line in lines if line]
+        bad = []
+        for email in emails:
+            try:
+                validate_email(email)
+            except forms.ValidationError:
+                bad.append(email)
+        if bad:
+            raise forms.ValidationError(_("These are not email addresses: %(list)s") % {"list": ", ".join(bad)})
+        if len(emails) > 20:
+            raise forms.ValidationError(_("A group has at most 20 members."))
+        return "\n".join(dict.fromkeys(emails))
 
     def clean(self):
         cleaned = super().clean()
@@ -194,7 +268,9 @@ class ApplicationForm(forms.Form):
 
     def service_data(self) -> dict:
         cleaned = self.cleaned_data
-        data = {name: cleaned[name] for name in ("goals", "motivation", "hours_per_week", "skills_wanted") if name in cleaned}
+        names = ("goals", "motivation", "hours_per_week", "skills_wanted", "organization", "offer", "wants",
+                 "contact_person", "project", "support_needed", "group_members")
+        data = {name: cleaned[name] for name in names if name in cleaned and name in self.fields}
         for name in ("goals", "motivation"):
             if name in data:
                 data[name] = data[name].strip()

@@ -24,6 +24,8 @@ SECTIONS = {
     GROUP: {"title": _("Your group"), "fields": ["group_members", "hours_per_week"]},
 }
 
+ALL_SECTION_FIELDS = {name for section in SECTIONS.values() for name in section["fields"]}
+
 SUPPORT_CHOICES = [
     ("mentoring", _("Mentoring for the maintainers")),
     ("review", _("Code review")),

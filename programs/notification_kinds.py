@@ -9,3 +9,6 @@ APPLICATION_STATUS = kinds.register(
 MENTOR_ENROLLMENT = kinds.register(
     "mentor_enrollment", _("Updates on your mentor volunteering"), "programs/emails/mentor_enrollment",
 )
+GROUP_INVITATION = kinds.register(
+    "group_invitation", _("Invitations to group applications"), "programs/emails/group_invitation",
+)

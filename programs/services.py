@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from notifications.services import notify
 
+from .kinds import GROUP, ORGANIZATION, PROJECT, applicant_type
 from .models import (
     Answer,
     Application,
@@ -132,9 +133,27 @@ def application_save(*, application: Application, actor, data: dict, answers: di
 def missing_required_answers(application: Application) -> list[str]:
     answered = {a.question_id for a in application.answers.all() if a.value.strip()}
     missing = [q.prompt for q in application.cohort.questions.all() if q.required and q.pk not in answered]
+    applicant = applicant_type(application.cohort.program.kind)
+    if applicant == ORGANIZATION and not application.organization_id:
+        missing.insert(0, _("the organization you apply for"))
+    if applicant == PROJECT and not application.project_id:
+        missing.insert(0, _("the project you apply for"))
+    if applicant == GROUP and not application.group_members.strip():
+        missing.insert(0, _("the members of your group"))
     if not application.goals.strip():
         missing.insert(0, _("Goals for this mentorship"))
     return missing
+
+
+def _invite_group_members(application: Application) -> None:
+    """Tell each member of a group application that they were named in it."""
+    cohort = application.cohort
+    for email in [e for e in application.group_members.splitlines() if e.strip()]:
+        notify(
+            user=None, to_email=email, kind="group_invitation", key=f"group-invite:{application.pk}:{email.lower()}",
+            context={"leader": application.applicant.get_full_name(), "program": cohort.program.name, "cohort": cohort.name,
+                     "url": cohort.get_absolute_url()},
+        )
 
 
 def season_application_count(*, applicant, cohort: Cohort) -> int:
@@ -170,6 +189,8 @@ def application_submit(*, application: Application, actor) -> Application:
             )
         application.submitted_at = timezone.now()
         _transition(application, Status.SUBMITTED, actor=actor)
+        if applicant_type(cohort.program.kind) == GROUP:
+            _invite_group_members(application)
     return application
 
 
