@@ -5,3 +5,13 @@ from notifications import kinds
 MENTORSHIP_STARTED = kinds.register(
     "mentorship_started", _("A new mentorship starts"), "mentoring/emails/mentorship_started",
 )
+EARLY_END_REQUESTED = kinds.register(
+    "mentorship_early_end_requested", _("Requests to end a mentorship early (coordinators)"),
+    "mentoring/emails/early_end_requested",
+)
+EARLY_END_CONFIRMED = kinds.register(
+    "mentorship_early_end_confirmed", _("Your mentorship ended early"), "mentoring/emails/early_end_confirmed",
+)
+MENTORSHIP_CLOSED = kinds.register(
+    "mentorship_closed", _("Your mentorship is completed (with thank-you notes)"), "mentoring/emails/mentorship_closed",
+)

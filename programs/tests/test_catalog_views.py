@@ -283,3 +283,18 @@ def test_cohort_page_query_count_does_not_grow_with_mentors(client, django_asser
     with django_assert_max_num_queries(baseline):
         response = client.get(cohort.get_absolute_url())
     assert response.content.decode().count("card-mentor") == 31
+
+
+def test_program_page_lists_alumni_who_agreed(client):
+    from mentoring.models import Closure, Mentorship
+    from mentoring.tests.factories import MentorshipFactory
+
+    listed = MentorshipFactory(status=Mentorship.Status.COMPLETED, mentee=make_mentee(name="Listed Alumna"))
+    program = listed.cohort.program
+    program.published = True
+    program.save()
+    Closure.objects.create(mentorship=listed, author=listed.mentee, role="mentee", achieved="A release", list_as_alumni=True)
+    shy = MentorshipFactory(status=Mentorship.Status.COMPLETED, cohort=listed.cohort, mentee=make_mentee(name="Shy Alumnus"))
+    Closure.objects.create(mentorship=shy, author=shy.mentee, role="mentee", achieved="A paper", list_as_alumni=False)
+    html = client.get(reverse("programs:program_detail", args=[program.slug])).content.decode()
+    assert "Listed Alumna" in html and "Shy Alumnus" not in html

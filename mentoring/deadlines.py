@@ -1,0 +1,157 @@
+"""When things are due in a mentorship, and what each person still has to do.
+
+Pure functions over rows the caller already loaded (no queries), so that pages listing
+hundreds of mentorships stay at a constant number of queries. Dates are UTC dates.
+"""
+import datetime as dt
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Direction, Mentorship, Role, Stage, cohort_settings
+
+AT_RISK_AFTER_DAYS = 21
+RECENT_MEETINGS_DAYS = 30
+EVALUATION_OPENS_DAYS_BEFORE = 14
+CLOSURE_OPENS_DAYS_BEFORE = 14
+EVALUATED_STATUSES = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED, Mentorship.Status.COMPLETED)
+
+
+def utc_date(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(dt.UTC).date()
+
+
+def today(now: dt.datetime | None = None) -> dt.date:
+    return utc_date(now or timezone.now())
+
+
+def evaluation_due_on(mentorship, stage: str) -> dt.date:
+    """The cohort's due dates; an extended mentorship's final evaluation moves with its end."""
+    cohort = mentorship.cohort
+    if stage == Stage.MIDPOINT:
+        if cohort.midpoint_evaluation_due:
+            return cohort.midpoint_evaluation_due
+        return mentorship.starts_on + (mentorship.ends_on - mentorship.starts_on) / 2
+    if not cohort.final_evaluation_due:
+        return mentorship.ends_on
+    shift = max(mentorship.ends_on - cohort.ends_on, dt.timedelta(0))
+    return cohort.final_evaluation_due + shift
+
+
+class EvaluationState:
+    SUBMITTED = "submitted"
+    SUBMITTED_LATE = "submitted_late"
+    OVERDUE = "overdue"
+    DUE = "due"
+    UPCOMING = "upcoming"
+    NOT_EXPECTED = "not_expected"
+
+
+@dataclass(frozen=True)
+class EvaluationSlot:
+    stage: str
+    direction: str
+    due_on: dt.date
+    state: str
+    evaluation: object = None
+
+    @property
+    def is_late(self) -> bool:
+        return self.state in (EvaluationState.OVERDUE, EvaluationState.SUBMITTED_LATE)
+
+    @property
+    def is_open_to_submit(self) -> bool:
+        return self.state in (EvaluationState.OVERDUE, EvaluationState.DUE, EvaluationState.UPCOMING)
+
+    def get_stage_display(self):
+        return Stage(self.stage).label
+
+    def get_direction_display(self):
+        return Direction(self.direction).label
+
+    def get_author_display(self):
+        return _("by the mentor") if self.direction == Direction.ABOUT_MENTEE else _("by the mentee")
+
+
+def evaluation_slots(mentorship, evaluations, *, on: dt.date) -> list[EvaluationSlot]:
+    """The four evaluations (two stages × two directions) and where each stands."""
+    by_key = {(e.stage, e.direction): e for e in evaluations}
+    slots = []
+    for stage in Stage.values:
+        due = evaluation_due_on(mentorship, stage)
+        for direction in Direction.values:
+            evaluation = by_key.get((stage, direction))
+            if evaluation is not None:
+                state = EvaluationState.SUBMITTED_LATE if evaluation.is_late else EvaluationState.SUBMITTED
+            elif mentorship.status not in EVALUATED_STATUSES:
+                state = EvaluationState.NOT_EXPECTED
+            elif on > due:
+                state = EvaluationState.OVERDUE
+            elif on >= due - dt.timedelta(days=EVALUATION_OPENS_DAYS_BEFORE):
+                state = EvaluationState.DUE
+            else:
+                state = EvaluationState.UPCOMING
+            slots.append(EvaluationSlot(stage, direction, due, state, evaluation))
+    return slots
+
+
+def check_in_due_on(mentorship, last_check_in_at) -> dt.date:
+    every = dt.timedelta(days=cohort_settings(mentorship.cohort).check_in_every_days)
+    reference = utc_date(last_check_in_at) if last_check_in_at else mentorship.starts_on
+    return reference + every
+
+
+def check_in_is_due(mentorship, last_check_in_at, *, on: dt.date) -> bool:
+    return mentorship.status == Mentorship.Status.ACTIVE and on >= check_in_due_on(mentorship, last_check_in_at)
+
+
+def is_at_risk(mentorship, last_meeting_at, *, now: dt.datetime) -> bool:
+    """An active pair that has not met for three weeks (counted from the start when they never met)."""
+    if mentorship.status != Mentorship.Status.ACTIVE:
+        return False
+    limit = dt.timedelta(days=AT_RISK_AFTER_DAYS)
+    if today(now) - mentorship.starts_on < limit:
+        return False
+    return last_meeting_at is None or now - last_meeting_at > limit
+
+
+def closure_is_open(mentorship) -> bool:
+    return mentorship.status in (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
+
+
+@dataclass(frozen=True)
+class Todo:
+    label: str
+    url: str
+    due_on: dt.date | None = None
+    overdue: bool = False
+
+
+def todos_for(mentorship, role: str, *, on: dt.date, agreement, evaluations, closures, last_check_in_at) -> list[Todo]:
+    """What this person should do next in this mentorship, most important first."""
+    if role not in (Role.MENTOR, Role.MENTEE) or not mentorship.is_open:
+        return []
+    pk = mentorship.pk
+    todos = []
+    if agreement is None:
+        todos.append(Todo(_("Write your agreement: goals, expectations and how you meet"),
+                          reverse("mentoring:agreement_edit", args=[pk])))
+    elif agreement.accepted_at(role) is None:
+        todos.append(Todo(_("Read and accept your agreement"), reverse("mentoring:agreement", args=[pk])))
+    if role == Role.MENTEE and check_in_is_due(mentorship, last_check_in_at, on=on):
+        due = check_in_due_on(mentorship, last_check_in_at)
+        todos.append(Todo(_("Check in: how is it going?"), reverse("mentoring:check_in_create", args=[pk]), due, on > due))
+    mine = Direction.written_by(role)
+    for slot in evaluation_slots(mentorship, evaluations, on=on):
+        if slot.direction != mine or slot.state not in (EvaluationState.DUE, EvaluationState.OVERDUE):
+            continue
+        label = _("Midpoint evaluation") if slot.stage == Stage.MIDPOINT else _("Final evaluation")
+        todos.append(Todo(label, reverse("mentoring:evaluation_submit", args=[pk, slot.stage]), slot.due_on,
+                          slot.state == EvaluationState.OVERDUE))
+    if closure_is_open(mentorship) and on >= mentorship.ends_on - dt.timedelta(days=CLOSURE_OPENS_DAYS_BEFORE):
+        if not any(c.role == role for c in closures):
+            todos.append(Todo(_("Close the mentorship: reflect and say thank you"),
+                              reverse("mentoring:closure", args=[pk]), mentorship.ends_on, on > mentorship.ends_on))
+    return todos

@@ -1,0 +1,305 @@
+"""Creating a mentorship and moving it through its life: named transitions, dates, extension, early end.
+
+Creating one never overfills a mentor, even under concurrent clicks. Every transition locks the
+mentorship row, checks who asks and from which status, writes an audit event, and changes nothing
+when it refuses.
+"""
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from notifications.services import notify
+from programs.models import ApprovalStatus, MentorEnrollment
+
+from ..models import EarlyEndRequest, Mentorship, MentorshipEvent, MentorshipExtension, Role
+from ..selectors import mentorship_role
+
+PARTICIPANTS = (Role.MENTOR, Role.MENTEE)
+COORDINATOR = "coordinator"
+EVERYONE = (Role.MENTOR, Role.MENTEE, COORDINATOR)
+
+
+class CapacityFull(ValidationError):
+    """The mentor has no place left in this cohort."""
+
+
+class InvalidTransition(ValidationError):
+    """The mentorship cannot go from its current status to the one asked for."""
+
+
+def capacity_left(enrollment: MentorEnrollment) -> int:
+    return enrollment.capacity - Mentorship.objects.holding_a_place().filter(enrollment=enrollment).count()
+
+
+def mentorship_create(*, enrollment: MentorEnrollment, mentee, actor=None, application=None,
+                      status: str = Mentorship.Status.ACTIVE) -> Mentorship:
+    """Pair a mentee with an approved mentor's place in a cohort.
+
+    The enrollment row is locked first, so concurrent confirmations queue up behind each
+    other and the count they see is the real one: at most `capacity` mentorships.
+    """
+    with transaction.atomic():
+        enrollment = (
+            MentorEnrollment.objects.select_for_update(no_key=True)
+            .select_related("cohort__program", "mentor")
+            .get(pk=enrollment.pk)
+        )
+        if enrollment.status != ApprovalStatus.APPROVED:
+            raise ValidationError(_("This mentor is not approved for the cohort."))
+        if enrollment.mentor_id == mentee.pk:
+            raise ValidationError(_("A mentor cannot mentor themselves."))
+        if capacity_left(enrollment) <= 0:
+            raise CapacityFull(_("%(name)s has no place left in this cohort.") % {"name": enrollment.mentor.get_full_name()})
+        cohort = enrollment.cohort
+        try:
+            with transaction.atomic():
+                mentorship = Mentorship.objects.create(
+                    cohort=cohort, mentor=enrollment.mentor, mentee=mentee, enrollment=enrollment,
+                    application=application, status=status, starts_on=cohort.starts_on, ends_on=cohort.ends_on,
+                    created_by=actor,
+                )
+        except IntegrityError:
+            raise ValidationError(_("This mentee already has a mentorship in this cohort.")) from None
+        for person, other in ((enrollment.mentor, mentee), (mentee, enrollment.mentor)):
+            notify(
+                user=person, kind="mentorship_started", key=f"mentorship:{mentorship.pk}:started:{person.pk}",
+                context={
+                    "name": person.get_full_name(), "other": other.get_full_name(),
+                    "program": cohort.program.name, "cohort": cohort.name,
+                    "role": "mentor" if person.pk == enrollment.mentor_id else "mentee",
+                    "url": mentorship.get_absolute_url(),
+                },
+            )
+    return mentorship
+
+
+def role_required(*, mentorship: Mentorship, actor, allowed) -> str:
+    """The actor's role in the mentorship, or PermissionDenied when it is not one of `allowed`."""
+    role = mentorship_role(user=actor, mentorship=mentorship) if actor is not None else None
+    if role not in allowed:
+        raise PermissionDenied(_("You cannot do this in this mentorship."))
+    return role
+
+
+def _lock(mentorship: Mentorship) -> Mentorship:
+    return Mentorship.objects.select_for_update().select_related("cohort__program", "mentor", "mentee").get(pk=mentorship.pk)
+
+
+def _refuse(current: str, target: str):
+    raise InvalidTransition(
+        _("This mentorship is “%(current)s”; it cannot become “%(target)s”.")
+        % {"current": Mentorship.Status(current).label, "target": Mentorship.Status(target).label},
+        code="invalid_transition",
+    )
+
+
+def _copy_state(target: Mentorship, source: Mentorship) -> Mentorship:
+    for field in ("status", "starts_on", "ends_on", "completed_at", "ended_early_at", "end_reason"):
+        setattr(target, field, getattr(source, field))
+    return target
+
+
+def transition(*, mentorship: Mentorship, to: str, actor, note: str = "") -> Mentorship:
+    """Move the (locked) mentorship to `to` or refuse. Call inside a transaction; checks state, not permission."""
+    if not mentorship.can_become(to):
+        _refuse(mentorship.status, to)
+    previous = mentorship.status
+    mentorship.status = to
+    now = timezone.now()
+    fields = ["status"]
+    if to == Mentorship.Status.COMPLETED:
+        mentorship.completed_at = now
+        fields.append("completed_at")
+    elif to == Mentorship.Status.ENDED_EARLY:
+        mentorship.ended_early_at = now
+        mentorship.end_reason = note
+        fields += ["ended_early_at", "end_reason"]
+    mentorship.save(update_fields=fields)
+    MentorshipEvent.objects.create(
+        mentorship=mentorship, actor=actor, action=MentorshipEvent.Action.STATUS,
+        from_status=previous, to_status=to, note=note[:500],
+    )
+    return mentorship
+
+
+def _named_transition(*, mentorship, actor, to, allowed, note=""):
+    with transaction.atomic():
+        locked = _lock(mentorship)
+        role_required(mentorship=locked, actor=actor, allowed=allowed)
+        transition(mentorship=locked, to=to, actor=actor, note=note)
+    return _copy_state(mentorship, locked)
+
+
+def mentorship_activate(*, mentorship: Mentorship, actor) -> Mentorship:
+    """A proposed pair starts working together."""
+    return _named_transition(mentorship=mentorship, actor=actor, to=Mentorship.Status.ACTIVE, allowed=EVERYONE)
+
+
+def mentorship_pause(*, mentorship: Mentorship, actor, reason: str = "") -> Mentorship:
+    return _named_transition(mentorship=mentorship, actor=actor, to=Mentorship.Status.PAUSED, allowed=EVERYONE, note=reason)
+
+
+def mentorship_resume(*, mentorship: Mentorship, actor) -> Mentorship:
+    if mentorship.status != Mentorship.Status.PAUSED:
+        # "Resume" only ever means paused → active; activating a proposed pair is another verb.
+        _refuse(mentorship.status, Mentorship.Status.ACTIVE)
+    return _named_transition(mentorship=mentorship, actor=actor, to=Mentorship.Status.ACTIVE, allowed=EVERYONE)
+
+
+def mentorship_complete(*, mentorship: Mentorship, actor) -> Mentorship:
+    """Coordinators may mark a pair completed; normally it happens when both people have closed."""
+    return _named_transition(mentorship=mentorship, actor=actor, to=Mentorship.Status.COMPLETED, allowed=(COORDINATOR,))
+
+
+def mentorship_end_early(*, mentorship: Mentorship, actor, reason: str) -> Mentorship:
+    """A coordinator ends a mentorship before its time (directly, or by confirming a request)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Say why the mentorship ends early."))
+    with transaction.atomic():
+        locked = _lock(mentorship)
+        role_required(mentorship=locked, actor=actor, allowed=(COORDINATOR,))
+        transition(mentorship=locked, to=Mentorship.Status.ENDED_EARLY, actor=actor, note=reason)
+        pending = EarlyEndRequest.objects.filter(mentorship=locked, status=EarlyEndRequest.Status.PENDING)
+        pending.update(status=EarlyEndRequest.Status.CONFIRMED, decided_by=actor, decided_at=timezone.now())
+        _notify_early_end_confirmed(locked, reason)
+    return _copy_state(mentorship, locked)
+
+
+def mentorship_dates_set(*, mentorship: Mentorship, actor, starts_on, ends_on, note: str = "") -> Mentorship:
+    """Coordinators adjust a pair's dates (they start from the cohort's)."""
+    if ends_on < starts_on:
+        raise ValidationError(_("The end must not be before the start."))
+    with transaction.atomic():
+        locked = _lock(mentorship)
+        role_required(mentorship=locked, actor=actor, allowed=(COORDINATOR,))
+        if not locked.is_open:
+            raise ValidationError(_("The dates of a finished mentorship cannot change."))
+        previous = f"{locked.starts_on} – {locked.ends_on}"
+        locked.starts_on, locked.ends_on = starts_on, ends_on
+        locked.save(update_fields=["starts_on", "ends_on"])
+        MentorshipEvent.objects.create(
+            mentorship=locked, actor=actor, action=MentorshipEvent.Action.DATES,
+            note=(f"{previous} → {starts_on} – {ends_on}. {note}").strip()[:500],
+        )
+    return _copy_state(mentorship, locked)
+
+
+def mentorship_extend(*, mentorship: Mentorship, actor, new_ends_on, reason: str) -> MentorshipExtension:
+    """Give the pair more time. The mentor or a coordinator records it, with a reason."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Say why the mentorship needs more time."))
+    with transaction.atomic():
+        locked = _lock(mentorship)
+        role_required(mentorship=locked, actor=actor, allowed=(Role.MENTOR, COORDINATOR))
+        if not locked.is_open:
+            raise ValidationError(_("A finished mentorship cannot be extended."))
+        if new_ends_on <= locked.ends_on:
+            raise ValidationError(_("The new end must be after the current end (%(date)s).") % {"date": locked.ends_on})
+        extension = MentorshipExtension.objects.create(
+            mentorship=locked, previous_ends_on=locked.ends_on, new_ends_on=new_ends_on, reason=reason, created_by=actor,
+        )
+        locked.ends_on = new_ends_on
+        locked.save(update_fields=["ends_on"])
+        MentorshipEvent.objects.create(
+            mentorship=locked, actor=actor, action=MentorshipEvent.Action.EXTENDED,
+            note=f"{extension.previous_ends_on} → {new_ends_on}: {reason}"[:500],
+        )
+    _copy_state(mentorship, locked)
+    return extension
+
+
+def early_end_request(*, mentorship: Mentorship, actor, reason: str) -> EarlyEndRequest:
+    """Either person asks to end early; the program's coordinators are told and decide."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Say why you want to end the mentorship early."))
+    with transaction.atomic():
+        locked = _lock(mentorship)
+        role = role_required(mentorship=locked, actor=actor, allowed=PARTICIPANTS)
+        if not locked.can_become(Mentorship.Status.ENDED_EARLY):
+            _refuse(locked.status, Mentorship.Status.ENDED_EARLY)
+        if EarlyEndRequest.objects.filter(mentorship=locked, status=EarlyEndRequest.Status.PENDING).exists():
+            raise ValidationError(_("A request to end this mentorship early is already waiting for a coordinator."))
+        request = EarlyEndRequest.objects.create(mentorship=locked, requested_by=actor, reason=reason)
+        MentorshipEvent.objects.create(
+            mentorship=locked, actor=actor, action=MentorshipEvent.Action.EARLY_END_REQUESTED, note=reason[:500],
+        )
+        cohort = locked.cohort
+        for coordinator in _coordinators(cohort.program):
+            notify(
+                user=coordinator, kind="mentorship_early_end_requested",
+                key=f"mentorship:{locked.pk}:early-end:{request.pk}:requested:{coordinator.pk}",
+                context={
+                    "name": coordinator.get_full_name(), "requester": actor.get_full_name(),
+                    "requester_role": role, "mentor": locked.mentor.get_full_name(),
+                    "mentee": locked.mentee.get_full_name(), "program": cohort.program.name, "cohort": cohort.name,
+                    "reason": reason, "url": locked.get_absolute_url(),
+                },
+            )
+    return request
+
+
+def _coordinators(program):
+    from django.contrib.auth import get_user_model
+
+    coordinators = list(program.coordinators.filter(is_active=True).select_related("profile"))
+    if coordinators:
+        return coordinators
+    # A program without coordinators: its site admins decide.
+    return list(get_user_model().objects.filter(is_superuser=True, is_active=True).select_related("profile"))
+
+
+def _notify_early_end_confirmed(mentorship: Mentorship, reason: str):
+    cohort = mentorship.cohort
+    for role in PARTICIPANTS:
+        person, other = mentorship.person(role), mentorship.person(mentorship.other_role(role))
+        notify(
+            user=person, kind="mentorship_early_end_confirmed",
+            key=f"mentorship:{mentorship.pk}:ended-early:{person.pk}",
+            context={
+                "name": person.get_full_name(), "other": other.get_full_name(), "program": cohort.program.name,
+                "cohort": cohort.name, "reason": reason, "url": mentorship.get_absolute_url(),
+            },
+        )
+
+
+def early_end_confirm(*, request: EarlyEndRequest, actor, note: str = "") -> Mentorship:
+    """A coordinator agrees: the mentorship ends early, and both people are told."""
+    with transaction.atomic():
+        locked_request = EarlyEndRequest.objects.select_for_update().get(pk=request.pk)
+        if locked_request.status != EarlyEndRequest.Status.PENDING:
+            raise ValidationError(_("This request was already decided."))
+        mentorship = _lock(locked_request.mentorship)
+        role_required(mentorship=mentorship, actor=actor, allowed=(COORDINATOR,))
+        reason = locked_request.reason if not note.strip() else f"{locked_request.reason}\n\n{note.strip()}"
+        transition(mentorship=mentorship, to=Mentorship.Status.ENDED_EARLY, actor=actor, note=reason)
+        locked_request.status = EarlyEndRequest.Status.CONFIRMED
+        locked_request.decided_by, locked_request.decided_at = actor, timezone.now()
+        locked_request.decision_note = note.strip()
+        locked_request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        _notify_early_end_confirmed(mentorship, locked_request.reason)
+    request.status = locked_request.status
+    return mentorship
+
+
+def early_end_decline(*, request: EarlyEndRequest, actor, note: str = "") -> EarlyEndRequest:
+    """A coordinator asks the pair to carry on (for example after talking with both)."""
+    with transaction.atomic():
+        locked_request = EarlyEndRequest.objects.select_for_update().select_related("mentorship__cohort__program").get(
+            pk=request.pk
+        )
+        if locked_request.status != EarlyEndRequest.Status.PENDING:
+            raise ValidationError(_("This request was already decided."))
+        role_required(mentorship=locked_request.mentorship, actor=actor, allowed=(COORDINATOR,))
+        locked_request.status = EarlyEndRequest.Status.DECLINED
+        locked_request.decided_by, locked_request.decided_at = actor, timezone.now()
+        locked_request.decision_note = note.strip()
+        locked_request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        MentorshipEvent.objects.create(
+            mentorship=locked_request.mentorship, actor=actor, action=MentorshipEvent.Action.EARLY_END_DECLINED,
+            note=note.strip()[:500],
+        )
+    return locked_request
