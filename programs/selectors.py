@@ -2,7 +2,6 @@
 import math
 from collections import defaultdict
 
-from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
 from .models import Application, ApprovalStatus, Cohort, MentorEnrollment, Program, Review
@@ -105,6 +104,9 @@ def reviewable_applications(cohort: Cohort):
     return cohort.applications.exclude(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
 
 
+MIN_REVIEWS_FOR_OWN_SCALE = 2
+
+
 def application_scores(cohort: Cohort) -> dict[int, dict]:
     """Per application: weighted mean, strictness-normalised score and number of reviews.
 
@@ -119,8 +121,15 @@ def application_scores(cohort: Cohort) -> dict[int, dict]:
     by_reviewer = defaultdict(list)
     for _app, reviewer, score in rows:
         by_reviewer[reviewer].append(score)
+    all_scores = [score for _a, _r, score in rows]
+    cohort_mean = sum(all_scores) / len(all_scores) if all_scores else 0.0
+    cohort_std = math.sqrt(sum((s - cohort_mean) ** 2 for s in all_scores) / len(all_scores)) if all_scores else 0.0
     stats = {}
     for reviewer, scores in by_reviewer.items():
+        if len(scores) < MIN_REVIEWS_FOR_OWN_SCALE:
+            # Too few reviews to know this reviewer's strictness: use the cohort's scale.
+            stats[reviewer] = (cohort_mean, cohort_std)
+            continue
         mean = sum(scores) / len(scores)
         var = sum((s - mean) ** 2 for s in scores) / len(scores)
         stats[reviewer] = (mean, math.sqrt(var))
@@ -137,26 +146,3 @@ def application_scores(cohort: Cohort) -> dict[int, dict]:
         }
         for app, d in per_app.items()
     }
-
-
-def review_queue(*, cohort: Cohort, reviewer, status: str = "", preferred_only: bool = False,
-                 unreviewed_only: bool = False, sort: str = "-submitted_at"):
-    """The review queue for one reviewer, with what each row shows, in constant queries."""
-    qs = (
-        reviewable_applications(cohort)
-        .select_related("applicant__profile")
-        .annotate(
-            review_count=Count("reviews", distinct=True),
-            reviewed_by_me=Count("reviews", filter=Q(reviews__reviewer=reviewer), distinct=True),
-            preferred_me=Count("preferences", filter=Q(preferences__mentor=reviewer), distinct=True),
-        )
-        .prefetch_related(Prefetch("skills_wanted"))
-    )
-    if status:
-        qs = qs.filter(status=status)
-    if preferred_only:
-        qs = qs.filter(preferences__mentor=reviewer)
-    if unreviewed_only:
-        qs = qs.exclude(reviews__reviewer=reviewer)
-    allowed_sorts = {"-submitted_at", "submitted_at", "-review_count", "review_count"}
-    return qs.order_by(sort if sort in allowed_sorts else "-submitted_at", "pk")

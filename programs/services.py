@@ -221,6 +221,10 @@ def application_decide(*, application: Application, status: str, actor, note: st
 
 def applications_decide_bulk(*, applications, status: str, actor) -> tuple[int, list[str]]:
     """Decide many at once. Returns (how many changed, errors for the ones that could not be)."""
+    applications = list(applications)
+    programs = {a.cohort.program_id for a in applications}
+    if any(not is_coordinator(actor, program_id) for program_id in programs):
+        raise PermissionDenied  # checked before anything changes, not halfway through
     done, errors = 0, []
     for application in applications:
         try:
@@ -363,7 +367,10 @@ def review_submit(*, application: Application, reviewer, scores: dict, recommend
         value = scores.get(str(criterion.pk), scores.get(criterion.pk))
         if value in (None, ""):
             continue
-        value = int(value)
+        try:
+            value = int(value)
+        except (TypeError, ValueError):
+            raise ValidationError(_("Scores go from 1 to 5.")) from None
         if not 1 <= value <= 5:
             raise ValidationError(_("Scores go from 1 to 5."))
         clean_scores[str(criterion.pk)] = value
@@ -382,6 +389,6 @@ def review_submit(*, application: Application, reviewer, scores: dict, recommend
             },
         )
         locked = Application.objects.select_for_update().get(pk=application.pk)
-        if locked.status == Status.SUBMITTED:
+        if locked.status == Status.SUBMITTED and not conflict_of_interest:
             _transition(locked, Status.UNDER_REVIEW, actor=reviewer)
     return review

@@ -192,3 +192,38 @@ def test_a_stale_copy_cannot_reopen_a_submitted_application():
     services.application_save(application=stale, actor=mentee, data={"goals": "edited"}, answers={}, preferences=[])
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED and application.goals == "edited"
+
+
+def test_a_reviewer_with_one_review_is_judged_on_the_cohort_scale():
+    scenario = cohort_scenario(applications=3, mentors=2)
+    regular, newcomer = scenario.mentors
+    c1, c2 = scenario.criteria
+    a, b, c = scenario.applications
+    for app, s in [(a, 2), (b, 4)]:
+        services.review_submit(application=app, reviewer=regular, scores={str(c1.pk): s, str(c2.pk): s})
+    services.review_submit(application=c, reviewer=newcomer, scores={str(c1.pk): 5, str(c2.pk): 5})
+    scores = application_scores(scenario.cohort)
+    # One review tells nothing about the newcomer's strictness: a 5 is still above the cohort's mean.
+    assert scores[c.pk]["normalised"] > 0
+
+
+def test_review_refuses_garbage_scores_and_a_conflict_does_not_start_the_review():
+    scenario = cohort_scenario(applications=1)
+    application = scenario.applications[0]
+    c1 = scenario.criteria[0]
+    with pytest.raises(ValidationError):
+        services.review_submit(application=application, reviewer=scenario.mentors[0], scores={str(c1.pk): "five"})
+    services.review_submit(application=application, reviewer=scenario.mentors[0], scores={},
+                           conflict_of_interest=True, conflict_details="My student")
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED
+
+
+def test_bulk_decide_checks_permission_before_changing_anything():
+    scenario = cohort_scenario(applications=1)
+    other = cohort_scenario(applications=1)
+    mixed = [scenario.applications[0], other.applications[0]]
+    with pytest.raises(PermissionDenied):
+        services.applications_decide_bulk(applications=mixed, status=Status.ACCEPTED, actor=scenario.coordinator)
+    scenario.applications[0].refresh_from_db()
+    assert scenario.applications[0].status == Status.SUBMITTED

@@ -1,22 +1,159 @@
-"""Being written: see programs/urls.py for the routes."""
-from django.http import Http404
+"""Coordinators: the cohort dashboard, decisions (with a confirmation step), mentors, CSV export."""
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .. import coordinator_selectors, selectors, services
+from ..models import Application, ApprovalStatus
+from ..review_forms import STATUS_FILTER_CHOICES, BulkDecisionForm, EnrollmentDecisionForm
+
+RANKED_PAGE_SIZE = 100
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def bulk_decide(request, *args, **kwargs):
-    raise Http404
+@login_required
+def cohort_dashboard(request, cohort_pk):
+    cohort = selectors.cohort_get_for_coordinator(user=request.user, pk=cohort_pk)
+    status = request.GET.get("status", "")
+    if status not in dict(STATUS_FILTER_CHOICES):
+        status = ""
+    scores = selectors.application_scores(cohort)
+    stats = coordinator_selectors.review_stats(cohort)
+    rows = coordinator_selectors.reviewable_rows(cohort)
+    page = Paginator(coordinator_selectors.ranked_application_ids(rows, scores, status=status), RANKED_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    coverage_total, coverage = coordinator_selectors.review_coverage(rows, stats)
+    return render(request, "programs/coordinator/dashboard.html", {
+        "cohort": cohort,
+        "counts": coordinator_selectors.status_counts(cohort),
+        "coverage": coverage,
+        "coverage_total": coverage_total,
+        "min_reviews": coordinator_selectors.MIN_REVIEWS,
+        "mentor_load": coordinator_selectors.mentor_review_load(cohort, stats),
+        "pending_mentors": coordinator_selectors.pending_enrollment_count(cohort),
+        "page": page,
+        "rows": coordinator_selectors.ranked_rows(list(page.object_list), scores, stats),
+        "status": status,
+        "status_choices": STATUS_FILTER_CHOICES,
+        "querystring": f"status={status}" if status else "",
+        "duplicates": coordinator_selectors.possible_duplicates(cohort),
+    })
 
 
-def cohort_dashboard(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_POST
+def bulk_decide(request, cohort_pk):
+    """First POST: show what is about to happen. Second POST (confirm=1): decide, then report."""
+    cohort = selectors.cohort_get_for_coordinator(user=request.user, pk=cohort_pk)
+    form = BulkDecisionForm(
+        request.POST,
+        applications=selectors.reviewable_applications(cohort).select_related("applicant__profile", "cohort__program"),
+    )
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("programs:cohort_dashboard", cohort_pk=cohort.pk)
+    applications = sorted(form.cleaned_data["applications"], key=lambda a: (a.applicant.profile.name.lower(), a.pk))
+    status = form.cleaned_data["status"]
+    if not form.cleaned_data["confirm"]:
+        return render(request, "programs/coordinator/confirm_decision.html", {
+            "cohort": cohort, "applications": applications, "status": status, "decision": form.decision_label(),
+        })
+    done, errors = services.applications_decide_bulk(applications=applications, status=status, actor=request.user)
+    label = Application.Status(status).label
+    messages.success(request, ngettext(
+        "%(count)d application is now “%(status)s”.", "%(count)d applications are now “%(status)s”.", done,
+    ) % {"count": done, "status": label})
+    for error in errors:
+        messages.warning(request, error)
+    return redirect("programs:cohort_dashboard", cohort_pk=cohort.pk)
 
 
-def export_csv(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_http_methods(["GET", "POST"])
+def mentor_enrollments(request, cohort_pk):
+    cohort = selectors.cohort_get_for_coordinator(user=request.user, pk=cohort_pk)
+    enrollments = coordinator_selectors.cohort_enrollments(cohort)
+    if request.method == "POST":
+        form = EnrollmentDecisionForm(request.POST, enrollments=enrollments.exclude(status=ApprovalStatus.WITHDRAWN))
+        if form.is_valid():
+            enrollment, approve = form.cleaned_data["enrollment"], form.cleaned_data["decision"] == "approve"
+            name = enrollment.mentor.profile.name
+            try:
+                services.mentor_enrollment_decide(enrollment=enrollment, approve=approve, actor=request.user)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                if approve:
+                    messages.success(request, _("%(name)s is now a mentor of this cohort.") % {"name": name})
+                else:
+                    messages.success(request, _("You declined %(name)s’s offer to mentor.") % {"name": name})
+        else:
+            messages.error(request, _("That volunteer could not be found in this cohort. Nothing was changed."))
+        return redirect("programs:mentor_enrollments", cohort_pk=cohort.pk)
+    groups = {value: [] for value in ApprovalStatus.values}
+    for enrollment in enrollments:
+        groups[enrollment.status].append(enrollment)
+    return render(request, "programs/coordinator/mentor_enrollments.html", {
+        "cohort": cohort,
+        "pending": groups[ApprovalStatus.PENDING],
+        "approved": groups[ApprovalStatus.APPROVED],
+        "declined": groups[ApprovalStatus.DECLINED],
+        "withdrawn": groups[ApprovalStatus.WITHDRAWN],
+        "approved_capacity": sum(e.capacity for e in groups[ApprovalStatus.APPROVED]),
+    })
 
 
-def mentor_enrollments(request, *args, **kwargs):
-    raise Http404
+def csv_safe(value) -> str:
+    """Spreadsheets run a cell that starts with = + - @ (or tab, CR) as a formula: neutralise it."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-def my_cohorts(request, *args, **kwargs):
-    raise Http404
+@login_required
+def export_csv(request, cohort_pk):
+    cohort = selectors.cohort_get_for_coordinator(user=request.user, pk=cohort_pk)
+    questions, rows = coordinator_selectors.export_data(cohort)
+    filename = f"{slugify(cohort.program.slug)}-{slugify(cohort.name) or cohort.pk}-applications.csv"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # a byte order mark, so that spreadsheets read the UTF-8 names right
+    writer = csv.writer(response)
+    writer.writerow(
+        ["id", "applicant", "email", "status", "submitted_at", "reviews", "mean_score", "normalised_score"]
+        + [csv_safe(q.prompt) for q in questions]
+    )
+    for application, review_count, score, answers in rows:
+        submitted = timezone.localtime(application.submitted_at).isoformat() if application.submitted_at else ""
+        writer.writerow([
+            application.pk,
+            csv_safe(application.applicant.profile.name),
+            csv_safe(application.applicant.email),
+            application.status,
+            submitted,
+            review_count,
+            "" if score is None else score["mean"],  # numbers we computed: never user text
+            "" if score is None else score["normalised"],
+            *[csv_safe(answers.get(q.pk, "")) for q in questions],
+        ])
+    return response
+
+
+@login_required
+def my_cohorts(request):
+    return render(request, "programs/coordinator/my_cohorts.html", {
+        "coordinated": list(selectors.coordinated_cohorts(user=request.user)),
+        "mentoring": list(coordinator_selectors.mentor_cohorts(user=request.user)),
+    })
