@@ -76,7 +76,8 @@ def test_rescheduled_meeting_gets_fresh_reminders_and_cancelled_none(django_capt
     with time_machine.travel(START, tick=False):
         p = pair(started_days_ago=0)
         first = services.meeting_schedule(mentorship=p.mentorship, actor=p.mentor, starts_at=START + 2 * DAY)
-        cancelled = services.meeting_schedule(mentorship=p.mentorship, actor=p.mentor, starts_at=START + 2 * DAY + dt.timedelta(hours=3))
+        cancelled = services.meeting_schedule(mentorship=p.mentorship, actor=p.mentor,
+                                              starts_at=START + 2 * DAY + dt.timedelta(hours=3))
         services.meeting_cancel(meeting=cancelled, actor=p.mentee)
     walk(START + DAY + dt.timedelta(hours=1), START + DAY + dt.timedelta(hours=2), dt.timedelta(hours=1),
          django_capture_on_commit_callbacks)
