@@ -396,3 +396,26 @@ def digests_send(*, now: datetime | None = None) -> int:
             )
         sent += 1
     return sent
+
+
+def topic_summary(*, topic: str) -> list[dict]:
+    """What went out about a topic (e.g. a cohort), per kind: how many, how many are waiting, and the last one."""
+    from django.db.models import Count, Max
+
+    rows = (
+        Notification.objects.filter(topic=topic)
+        .values("kind")
+        .annotate(sent=Count("pk", filter=Q(status=Notification.Status.SENT)),
+                  waiting=Count("pk", filter=Q(status__in=[Notification.Status.PENDING, Notification.Status.DIGEST])),
+                  failed=Count("pk", filter=Q(status=Notification.Status.FAILED)),
+                  last_sent=Max("sent_at"))
+        .order_by("kind")
+    )
+    summary = []
+    for row in rows:
+        try:
+            label = kinds.get(row["kind"]).label
+        except LookupError:
+            label = row["kind"]
+        summary.append({**row, "label": label})
+    return summary

@@ -101,3 +101,25 @@ def test_review_digest_waits_for_nine_in_the_mentors_time_zone(django_capture_on
             scan_due()
             scan_due()
     assert sum(received(mentor).values()) == 1
+
+
+def test_cohort_dashboard_counts_reminders_per_kind(client, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    from programs.tests.factories import cohort_scenario
+
+    scenario = cohort_scenario(applications=1, mentors=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        with time_machine.travel(timezone_now_at_nine(), tick=False):
+            scan_due()
+    client.force_login(scenario.coordinator)
+    response = client.get(reverse("programs:cohort_dashboard", args=[scenario.cohort.pk]))
+    rows = {r["kind"]: r for r in response.context["reminders"]}
+    assert rows["review_reminder"]["sent"] == 2
+    assert "Applications waiting for your review" in response.content.decode()
+
+
+def timezone_now_at_nine():
+    from django.utils import timezone
+
+    return timezone.now().replace(hour=9, minute=30)

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from notifications.services import topic_summary
+
 from .. import coordinator_selectors, selectors, services
 from ..models import Application, ApprovalStatus
 from ..review_forms import STATUS_FILTER_CHOICES, BulkDecisionForm, EnrollmentDecisionForm
@@ -48,6 +50,7 @@ def cohort_dashboard(request, cohort_pk):
         "status_choices": STATUS_FILTER_CHOICES,
         "querystring": f"status={status}" if status else "",
         "duplicates": coordinator_selectors.possible_duplicates(cohort),
+        "reminders": topic_summary(topic=f"cohort:{cohort.pk}"),
     })
 
 
