@@ -1,9 +1,7 @@
 """Mentors volunteer and review; coordinators approve mentors and decide applications, in a real browser."""
 import re
-from importlib import import_module
 
 import pytest
-from django.apps import apps as django_apps
 from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD, make_mentor
@@ -12,13 +10,6 @@ from programs.models import Application, ApprovalStatus, MentorEnrollment, Revie
 from programs.tests.factories import EnrollmentFactory, cohort_scenario
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def migrated_rows(transactional_db):
-    """Transactional tests that ran before this one flushed the rows a data migration loaded
-    (spoken languages, the site); load them again."""
-    import_module("accounts.migrations.0002_languages_and_site").load(django_apps, None)
 
 
 @pytest.fixture
