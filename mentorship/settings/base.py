@@ -201,7 +201,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_BEAT_SCHEDULE = {
     "notifications-dispatch-pending": {
         "task": "notifications.tasks.dispatch_pending_notifications",
-        "schedule": 60.0,
+        "schedule": env.float("NOTIFICATIONS_SWEEP_SECONDS", default=60.0),
     },
     "reminders-due-scan": {
         "task": "notifications.tasks.scan_due_reminders",
