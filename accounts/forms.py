@@ -1,8 +1,9 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
 from django.conf import settings
 from django.db.models import Q
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Language, Profile, Skill
@@ -94,6 +95,11 @@ class ProfileForm(forms.ModelForm):
         return cleaned
 
 
+def submit_button(label, extra_class=""):
+    """A submit button without a name (crispy's Submit renders name="", which is invalid HTML)."""
+    return HTML(format_html('<button type="submit" class="btn btn-primary {}">{}</button>', extra_class, label))
+
+
 UTC_OFFSET_CHOICES = [("", _("any"))] + [(str(h), f"UTC{h:+d}") for h in range(-12, 15)]
 
 
@@ -122,7 +128,7 @@ class MentorFilterForm(forms.Form):
                 Column("q", css_class="col-md-4"), Column("skill", css_class="col-md-3"),
                 Column("language", css_class="col-md-2"), Column("tz_min", css_class="col-6 col-md-1"),
                 Column("tz_max", css_class="col-6 col-md-1"),
-                Column(Submit("", _("Search"), css_class="mt-md-4"), css_class="col-md-1"),
+                Column(submit_button(_("Search"), "mt-md-4"), css_class="col-md-1"),
             )
         )
 

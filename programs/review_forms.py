@@ -1,10 +1,12 @@
 """Forms for mentors (volunteer, review queue filters, the rubric) and coordinators (decisions)."""
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import submit_button
 
 from .models import Application, MentorEnrollment, Recommendation
 
@@ -62,7 +64,7 @@ class QueueFilterForm(forms.Form):
                 Column("status", css_class="col-sm-6 col-lg-3"),
                 Column("sort", css_class="col-sm-6 col-lg-3"),
                 Column("preferred", "unreviewed", css_class="col-sm-8 col-lg-4 pt-lg-4"),
-                Column(Submit("", _("Filter"), css_class="mt-lg-4"), css_class="col-sm-4 col-lg-2"),
+                Column(submit_button(_("Filter"), "mt-lg-4"), css_class="col-sm-4 col-lg-2"),
             )
         )
 
