@@ -26,5 +26,8 @@ def test_seed_demo_is_idempotent_and_covers_every_kind_and_phase(capsys):
     from mentor_requests.models import MentorshipRequest
 
     assert MentorshipRequest.objects.filter(status="pending", cohort__rolling=True).count() == 3
+    from mentoring.models import Mentorship
+
+    assert Mentorship.objects.filter(status="active").count() == 2
     out = capsys.readouterr().out
     assert "admin@example.com" in out and "demo-pass-2026" in out
