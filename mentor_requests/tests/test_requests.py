@@ -1,11 +1,10 @@
-import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from mentor_requests.models import MentorshipRequest
 from mentoring.models import Mentorship
 from programs.models import ProgramKind
 from programs.tests.factories import CohortFactory, EnrollmentFactory, ProgramFactory
+from tests.concurrency import run_concurrently
 
 Status = MentorshipRequest.Status
 TEXT = {"about_me": "PhD student in ecology.", "experience": "I wrote R scripts for my lab.",
@@ -124,24 +124,9 @@ def test_concurrent_accepts_respect_capacity():
     enrollment = EnrollmentFactory(cohort=cohort, capacity=2)
     # Three pending requests for two places, accepted at the same moment from three threads.
     all_requests = [send(make_mentee(name=f"M{i}"), enrollment.mentor, cohort) for i in range(3)]
-    barrier = threading.Barrier(len(all_requests))
-    outcomes = []
-
-    def accept(req):
-        try:
-            barrier.wait(timeout=30)
-            services.request_accept(request=req, actor=enrollment.mentor)
-            outcomes.append("ok")
-        except ValidationError:
-            outcomes.append("refused")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=accept, args=(r,)) for r in all_requests]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    results = run_concurrently(lambda r: services.request_accept(request=r, actor=enrollment.mentor), all_requests)
+    outcomes = ["ok" if isinstance(r, MentorshipRequest) else "refused" if isinstance(r, ValidationError) else repr(r)
+                for r in results]
     assert outcomes.count("ok") == 2 and outcomes.count("refused") == 1
     assert Mentorship.objects.filter(enrollment=enrollment).count() == 2
 

@@ -1,9 +1,7 @@
-import threading
-
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory, make_mentee
@@ -12,6 +10,7 @@ from mentoring import services
 from mentoring.models import Mentorship
 from programs.models import ApprovalStatus
 from programs.tests.factories import EnrollmentFactory, cohort_scenario
+from tests.concurrency import run_concurrently
 
 
 @pytest.mark.django_db
@@ -51,24 +50,9 @@ def test_fifty_concurrent_confirmations_never_overfill_a_mentor():
     require(connection.vendor == "postgresql", "the capacity race needs Postgres row locks (set DATABASE_URL)")
     enrollment = EnrollmentFactory(capacity=3)
     mentees = [make_mentee(name=f"M{i}") for i in range(50)]
-    barrier = threading.Barrier(len(mentees))
-    outcomes = []
-
-    def confirm(mentee):
-        try:
-            barrier.wait(timeout=30)
-            services.mentorship_create(enrollment=enrollment, mentee=mentee)
-            outcomes.append("ok")
-        except services.CapacityFull:
-            outcomes.append("full")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=confirm, args=(m,)) for m in mentees]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    results = run_concurrently(lambda mentee: services.mentorship_create(enrollment=enrollment, mentee=mentee), mentees)
+    outcomes = ["full" if isinstance(r, services.CapacityFull) else "ok" if isinstance(r, Mentorship) else repr(r)
+                for r in results]
     assert outcomes.count("ok") == 3 and outcomes.count("full") == 47
     assert Mentorship.objects.filter(enrollment=enrollment).count() == 3
 
