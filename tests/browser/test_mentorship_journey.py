@@ -112,7 +112,7 @@ def test_a_whole_mentorship_in_two_browsers(page, chromium, live_server):
         page.get_by_role("button", name="Schedule").click()
         expect(page.get_by_text("Meeting scheduled.")).to_be_visible()
         meeting_url = page.url
-        expect(page.locator(f"time[datetime='{local_start.isoformat()}']").first).to_be_visible()
+        expect(page.locator(f"time[datetime='{local_start:%Y-%m-%dT%H:%M:%S%z}']").first).to_be_visible()
         with page.expect_download() as download_info:
             page.get_by_role("link", name="Add to my calendar (.ics)").click()
         download = download_info.value
@@ -138,7 +138,7 @@ def test_a_whole_mentorship_in_two_browsers(page, chromium, live_server):
         # The mentee sees the same meeting at 23:00 Tokyo time, the shared notes, not the private ones.
         mentee_page.goto(meeting_url)
         tokyo = local_start.astimezone(TOKYO)
-        expect(mentee_page.locator(f"time[datetime='{tokyo.isoformat()}']").first).to_be_visible()
+        expect(mentee_page.locator(f"time[datetime='{tokyo:%Y-%m-%dT%H:%M:%S%z}']").first).to_be_visible()
         expect(mentee_page.get_by_role("textbox", name="Shared notes")).to_have_value(
             "We split the work into three pull requests."
         )
