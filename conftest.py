@@ -103,3 +103,13 @@ def _reference_rows(request):
     from django.apps import apps
 
     import_module("accounts.migrations.0002_languages_and_site").load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Debounce keys, rate limits and cached suggestions live in the cache: every test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("", include("mentoring.urls")),
     path("", include("mentor_requests.urls")),
+    path("", include("matching.urls")),
     path("", include("organizations.urls")),
 ]

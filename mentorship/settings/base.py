@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "programs",
     "mentoring",
     "mentor_requests",
+    "matching",
 ]
 
 MIDDLEWARE = [
@@ -206,6 +207,10 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-due-scan": {
         "task": "notifications.tasks.scan_due_reminders",
         "schedule": env.float("REMINDER_SCAN_SECONDS", default=300.0),
+    },
+    "matching-reap-stuck-runs": {
+        "task": "matching.tasks.reap_stuck_runs",
+        "schedule": 60.0,
     },
     "mentor-requests-expire": {
         "task": "mentor_requests.tasks.expire_mentorship_requests",

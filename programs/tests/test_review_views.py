@@ -210,7 +210,9 @@ def test_queue_query_count_is_constant_with_500_applications(client, django_asse
     for person, filters in ((scenario.mentors[0], {}), (scenario.mentors[0], {"unreviewed": "on", "preferred": ""}),
                             (scenario.coordinator, {"sort": "-mean_score"})):
         client.force_login(person)
-        with django_assert_max_num_queries(14):  # 3 for session, user and its time zone; N+1 would be 25+
+        # 3 for session, user and its time zone; up to 13 more build the cohort's matching problem for the
+        # mentor's "best fit" box (a fixed number, cached afterwards). An N+1 would be 25 more per page.
+        with django_assert_max_num_queries(28):
             response = client.get(url, filters)
         assert response.status_code == 200
         assert len(response.context["page"].object_list) == 25

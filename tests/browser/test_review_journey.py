@@ -75,7 +75,7 @@ def test_mentor_volunteers_is_approved_and_reviews_with_the_rubric(page, chromiu
     page.set_viewport_size({"width": 360, "height": 740})
     assert no_sideways_scroll(page) <= 0
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.get_by_role("link", name="Applicant 0").click()
+    page.locator("table").get_by_role("link", name="Applicant 0").click()
     expect(page.get_by_role("heading", name="Application from Applicant 0")).to_be_visible()
     expect(page.get_by_text("I built tool number 0.")).to_be_visible()
     expect(page.get_by_text("Colleague thinks the plan is thin.")).to_have_count(0)  # anti-anchoring

@@ -1,0 +1,328 @@
+"""End-to-end matching through Django and Postgres: load the cohort, score, assign, write the proposals.
+
+    .venv/bin/python bench/matching_e2e.py                      # 500 x 100 and 5,000 x 1,000, 3 runs each
+    .venv/bin/python bench/matching_e2e.py --sizes 5000x1000 --repeat 5
+
+Uses DATABASE_URL (default postgres://postgres@127.0.0.1:5432/mentorship_bench): the database is
+created with createdb when missing and migrated; the cohorts are built with bulk_create (skills in
+15 fields with Zipf-like popularity, interests, goals and bios from field vocabularies, 1-3 of 8
+languages, 13 time zones, hours, capacities 1-5, ranked preferences, reviews with some conflicts of
+interest, a few locks and rule-outs) and deleted at the end (--keep to keep them).
+
+Each run is what the Celery task does (matching.services.run_execute): one SQL query count per run
+is printed for both sizes (it must not grow with the cohort), next to two baselines measured in the
+same process: a bare `SELECT 1` round trip, and fetching the loader's rows alone (its SQL replayed,
+no Python work on the rows).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mentorship_bench")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings.test")
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+
+TZ = ["America/Los_Angeles", "America/Denver", "America/Chicago", "America/New_York", "America/La_Paz",
+      "America/Sao_Paulo", "Europe/London", "Europe/Madrid", "Africa/Cairo", "Africa/Nairobi", "Asia/Kolkata",
+      "Asia/Shanghai", "Asia/Tokyo"]
+LANGS = ["en", "es", "pt", "fr", "de", "zh", "hi", "ar"]
+LANG_P = [0.55, 0.15, 0.08, 0.07, 0.05, 0.04, 0.03, 0.03]
+N_SKILLS, N_FIELDS = 300, 15
+
+
+def ensure_database(url: str) -> None:
+    parsed = urlparse(url)
+    if parsed.scheme not in ("postgres", "postgresql", "pgsql"):
+        return
+    name = parsed.path.lstrip("/")
+    common = ["-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432), "-U", parsed.username or "postgres"]
+    exists = subprocess.run(
+        ["psql", *common, "-d", "postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+        capture_output=True, text=True,
+    )
+    if exists.stdout.strip() != "1":
+        print(f"createdb {name}", flush=True)
+        subprocess.run(["createdb", *common, name], check=True)
+
+
+ensure_database(os.environ["DATABASE_URL"])
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from accounts.models import Language, Profile, Skill, utc_offset_minutes  # noqa: E402
+from matching.models import MatchingSettings, MatchRun, PairRule  # noqa: E402
+from matching.problem import build_cohort_problem  # noqa: E402
+from matching.services import run_execute  # noqa: E402
+from programs.models import (  # noqa: E402
+    Application,
+    ApplicationPreference,
+    ApprovalStatus,
+    Cohort,
+    MentorEnrollment,
+    Program,
+    ProgramKind,
+    Review,
+)
+
+BENCH_DOMAIN = "bench-matching.example"
+OPEN = [Application.Status.SUBMITTED, Application.Status.UNDER_REVIEW]
+
+
+def zipf_choice(rng: random.Random, items: list, weights: list, k: int) -> list:
+    picked: set = set()
+    while len(picked) < min(k, len(items)):
+        picked.add(rng.choices(items, weights=weights)[0])
+    return list(picked)
+
+
+def build(n: int, m: int, tag: str, seed: int = 0) -> Cohort:
+    """A cohort with n submitted applications and m approved mentors, everything in bulk."""
+    rng = random.Random(seed)
+    User = get_user_model()
+    skill_names = [f"Bench skill {k:03d}" for k in range(N_SKILLS)]
+    Skill.objects.bulk_create(
+        [Skill(name=name, slug=name.lower().replace(" ", "-")) for name in skill_names], ignore_conflicts=True,
+    )
+    skills = list(Skill.objects.filter(name__in=skill_names).order_by("name").values_list("pk", flat=True))
+    field_of = {s: k % N_FIELDS for k, s in enumerate(skills)}
+    by_field = [[s for s in skills if field_of[s] == f] for f in range(N_FIELDS)]
+    popularity = {s: 1.0 / (1 + k) ** 0.8 for k, s in enumerate(rng.sample(skills, len(skills)))}
+    words = [[f"field{f}word{w}" for w in range(40)] for f in range(N_FIELDS)]
+    generic = [f"common{w}" for w in range(200)]
+    languages = dict(Language.objects.filter(code__in=LANGS).values_list("code", "pk"))
+
+    def text(field: int, k: int) -> str:
+        return " ".join(rng.choice(words[field]) if rng.random() < 0.6 else rng.choice(generic) for _ in range(k))
+
+    def skills_in(field: int, k: int) -> list:
+        pool = by_field[field]
+        return zipf_choice(rng, pool, [popularity[s] for s in pool], k)
+
+    password = make_password("bench")
+    coordinator = User.objects.create(email=f"coordinator-{tag}@{BENCH_DOMAIN}", password=password)
+    Profile.objects.get_or_create(user=coordinator)
+    program = Program.objects.create(name=f"Bench {tag}", slug=f"bench-{tag}", kind=ProgramKind.MENTORING, summary="Bench.")
+    program.coordinators.add(coordinator)
+    now = timezone.now()
+    cohort = Cohort.objects.create(
+        program=program, name=f"Bench {tag}", applications_open_at=now - timedelta(days=30),
+        applications_close_at=now - timedelta(days=5), starts_on=(now + timedelta(days=20)).date(),
+        ends_on=(now + timedelta(days=120)).date(), phase_override="matching",
+    )
+    MatchingSettings.objects.create(cohort=cohort)
+
+    people = User.objects.bulk_create(
+        [User(email=f"{role}{k}-{tag}@{BENCH_DOMAIN}", password=password)
+         for role, count in (("mentor", m), ("mentee", n)) for k in range(count)],
+        batch_size=2000,
+    )
+    mentors, mentees = people[:m], people[m:]
+    field = {u.pk: rng.randrange(N_FIELDS) for u in people}
+    offsets = {tz: utc_offset_minutes(tz) for tz in TZ}
+    mentor_pks = {u.pk for u in mentors}
+    profiles = []
+    for u in people:
+        tz = rng.choice(TZ)
+        is_mentor = u.pk in mentor_pks
+        profiles.append(Profile(
+            user=u, display_name=f"{'Mentor' if is_mentor else 'Mentee'} {u.pk}", timezone=tz, utc_offset_minutes=offsets[tz],
+            hours_per_week=rng.randint(1, 8) if is_mentor else rng.randint(1, 10), is_mentor=is_mentor,
+            bio=text(field[u.pk], 30) if is_mentor else "", career_goals="" if is_mentor else text(field[u.pk], 15),
+        ))
+    profiles = Profile.objects.bulk_create(profiles, batch_size=2000)
+    profile_of = {p.user_id: p.pk for p in profiles}
+    Profile.skills.through.objects.bulk_create(
+        [Profile.skills.through(profile_id=profile_of[u.pk], skill_id=s)
+         for u in mentors for s in skills_in(field[u.pk], rng.randint(3, 8))],
+        batch_size=5000,
+    )
+    Profile.interests.through.objects.bulk_create(
+        [Profile.interests.through(profile_id=profile_of[u.pk], skill_id=s)
+         for u in people for s in skills_in(field[u.pk] if rng.random() < 0.7 else rng.randrange(N_FIELDS), rng.randint(2, 5))],
+        batch_size=5000,
+    )
+    Profile.languages.through.objects.bulk_create(
+        [Profile.languages.through(profile_id=profile_of[u.pk], language_id=languages[code])
+         for u in people for code in set(rng.choices(LANGS, weights=LANG_P, k=rng.randint(1, 3)))],
+        batch_size=5000,
+    )
+    enrollments = MentorEnrollment.objects.bulk_create(
+        [MentorEnrollment(cohort=cohort, mentor=u, capacity=rng.randint(1, 5), status=ApprovalStatus.APPROVED,
+                          offer=text(field[u.pk], 10)) for u in mentors],
+        batch_size=2000,
+    )
+    applications = Application.objects.bulk_create(
+        [Application(cohort=cohort, applicant=u, status=rng.choice(OPEN),
+                     goals=text(field[u.pk], 25), hours_per_week=rng.randint(1, 10), submitted_at=now) for u in mentees],
+        batch_size=2000,
+    )
+    Application.skills_wanted.through.objects.bulk_create(
+        [Application.skills_wanted.through(application_id=a.pk, skill_id=s)
+         for a in applications for s in skills_in(field[a.applicant_id], rng.randint(2, 5))],
+        batch_size=5000,
+    )
+    mentors_by_field = [[u for u in mentors if field[u.pk] == f] or mentors for f in range(N_FIELDS)]
+    ApplicationPreference.objects.bulk_create(
+        [ApplicationPreference(application=a, mentor=mentor, rank=rank)
+         for a in applications if rng.random() < 0.6
+         for rank, mentor in enumerate(rng.sample(mentors_by_field[field[a.applicant_id]],
+                                                  min(3, len(mentors_by_field[field[a.applicant_id]]))), start=1)],
+        batch_size=5000,
+    )
+    Review.objects.bulk_create(
+        [Review(application=a, reviewer=reviewer, scores={}, weighted_score=round(rng.uniform(1, 5), 2),
+                conflict_of_interest=rng.random() < 0.02)
+         for a in applications if rng.random() < 0.7 for reviewer in rng.sample(mentors, rng.randint(1, 2))],
+        batch_size=5000,
+    )
+    rules, locked_per_mentor = [], {}
+    for a in rng.sample(applications, min(70, len(applications))):
+        e = rng.choice(enrollments)
+        if len(rules) < 20 and locked_per_mentor.get(e.pk, 0) < e.capacity:
+            locked_per_mentor[e.pk] = locked_per_mentor.get(e.pk, 0) + 1
+            rules.append(PairRule(cohort=cohort, application=a, enrollment=e, kind=PairRule.Kind.LOCKED))
+        else:
+            rules.append(PairRule(cohort=cohort, application=a, enrollment=e, kind=PairRule.Kind.RULED_OUT))
+    PairRule.objects.bulk_create(rules, ignore_conflicts=True)
+    return cohort
+
+
+class Counter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def select_one_ms(rounds: int = 2000) -> float:
+    with connection.cursor() as cursor:
+        start = time.perf_counter()
+        for _ in range(rounds):
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    return (time.perf_counter() - start) * 1000 / rounds
+
+
+def rows_alone_s(cohort: Cohort, rounds: int = 3) -> tuple[float, int, int]:
+    """Replay the loader's SQL and fetch every row: the floor for loading the cohort."""
+    with CaptureQueriesContext(connection) as ctx:
+        build_cohort_problem(cohort=cohort)
+    statements = [q["sql"] for q in ctx.captured_queries]
+    times, n_rows = [], 0
+    for _ in range(rounds):
+        n_rows = 0
+        start = time.perf_counter()
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+                n_rows += len(cursor.fetchall())
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), len(statements), n_rows
+
+
+def measure(cohort: Cohort, repeat: int) -> dict:
+    totals, queries, phases, runs = [], [], {}, []
+    for _ in range(repeat):
+        run = MatchRun.objects.create(cohort=cohort, parameters=cohort.matching_settings.parameters(),
+                                      heartbeat_at=timezone.now())
+        counter = Counter()
+        start = time.perf_counter()
+        with connection.execute_wrapper(counter):
+            outcome = run_execute(run_id=run.pk)
+        totals.append(time.perf_counter() - start)
+        assert outcome == "done", (outcome, MatchRun.objects.get(pk=run.pk).error)
+        run.refresh_from_db()
+        queries.append(counter.count)
+        runs.append(run)
+        for key, value in run.timings.items():
+            phases.setdefault(key, []).append(value)
+    return {
+        "total": statistics.median(totals), "all": totals, "queries": queries, "run": runs[-1],
+        "phases": {k: statistics.median(v) for k, v in phases.items()},
+    }
+
+
+def cleanup(tag_cohorts: list[Cohort]) -> None:
+    for cohort in tag_cohorts:
+        Program.objects.filter(pk=cohort.program_id).delete()
+    get_user_model().objects.filter(email__endswith=f"@{BENCH_DOMAIN}").delete()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="500x100,5000x1000", help="applicants x mentors, comma separated")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", action="store_true", help="keep the bench cohorts in the database")
+    args = parser.parse_args()
+    assert connection.vendor == "postgresql", "this bench measures Postgres: set DATABASE_URL"
+    print(f"Database {connection.settings_dict['NAME']}: migrating ...", flush=True)
+    call_command("migrate", verbosity=0)
+
+    sizes = [tuple(int(x) for x in s.split("x")) for s in args.sizes.split(",")]
+    tag_base = f"{int(time.time())}-{os.getpid()}"
+    cohorts, results = [], []
+    try:
+        for n, m in sizes:
+            start = time.perf_counter()
+            cohort = build(n, m, tag=f"{tag_base}-{n}x{m}", seed=n + m)
+            cohorts.append(cohort)
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # planner statistics, as autovacuum keeps them in production
+            print(f"built {n} applicants x {m} mentors in {time.perf_counter() - start:.1f} s", flush=True)
+            baseline_select = select_one_ms()
+            rows_s, n_statements, n_rows = rows_alone_s(cohort)
+            result = measure(cohort, args.repeat)
+            result.update(n=n, m=m, select_ms=baseline_select, rows_s=rows_s, statements=n_statements, rows=n_rows)
+            results.append(result)
+    finally:
+        if not args.keep:
+            start = time.perf_counter()
+            cleanup(cohorts)
+            print(f"bench data deleted in {time.perf_counter() - start:.1f} s", flush=True)
+
+    print()
+    print(f"End to end (matching.services.run_execute), Postgres, median of {args.repeat} runs")
+    header = (f"{'cohort':>13} {'total s':>8} {'load':>6} {'score':>6} {'optimal':>8} {'stable':>7} {'greedy':>7} "
+              f"{'explain':>8} {'write':>6} {'SQL queries':>12} {'rows alone s':>13} {'SELECT 1 ms':>12}")
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        p = r["phases"]
+        print(f"{r['n']:>6} x {r['m']:<5} {r['total']:8.2f} {p['load']:6.2f} {p['score']:6.2f} {p['assign_optimal']:8.2f} "
+              f"{p['assign_stable']:7.2f} {p['assign_greedy']:7.2f} {p['explain']:8.2f} {p['write']:6.2f} "
+              f"{'/'.join(str(q) for q in sorted(set(r['queries']))):>12} {r['rows_s']:13.3f} {r['select_ms']:12.3f}")
+    print()
+    for r in results:
+        run = r["run"]
+        print(f"{r['n']} x {r['m']}: runs {', '.join(f'{t:.2f}' for t in r['all'])} s; loader = {r['statements']} queries "
+              f"returning {r['rows']} rows; {run.matched_count} matched / {run.unmatched_count} unmatched "
+              f"{run.unmatched_by_reason}; totals optimal {run.optimal_total:.1f}, stable {run.stable_total:.1f}, "
+              f"greedy {run.greedy_total:.1f}; total / rows-alone = {r['total'] / r['rows_s']:.1f}x")
+    counts = {tuple(sorted(set(r["queries"]))) for r in results}
+    print("SQL queries per run are the same for every size:", "yes" if len(counts) == 1 else f"NO {counts}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .models import MatchingSettings, MatchProposal, MatchRun, PairRule
+
+
+@admin.register(MatchingSettings)
+class MatchingSettingsAdmin(admin.ModelAdmin):
+    list_display = ("cohort", "mode", "objective", "min_score", "require_shared_language", "updated_at")
+    list_select_related = ("cohort__program",)
+    search_fields = ("cohort__name", "cohort__program__name")
+    raw_id_fields = ("cohort", "updated_by")
+
+
+@admin.register(MatchRun)
+class MatchRunAdmin(admin.ModelAdmin):
+    list_display = (
+        "pk", "cohort", "status", "stale", "automatic", "matched_count", "unmatched_count", "mean_score", "created_at",
+    )
+    list_filter = ("status", "stale", "automatic")
+    list_select_related = ("cohort__program",)
+    search_fields = ("cohort__name", "cohort__program__name")
+    date_hierarchy = "created_at"
+    raw_id_fields = ("cohort", "requested_by")
+    readonly_fields = (
+        "parameters", "status", "progress", "error", "attempts", "started_at", "finished_at", "heartbeat_at", "timings",
+        "query_count", "n_applications", "n_mentors", "places", "matched_count", "unmatched_count", "unmatched_by_reason",
+        "total_score", "mean_score", "optimal_total", "stable_total", "greedy_total", "optimal_matched", "stable_matched",
+        "greedy_matched", "warnings", "stale_since", "stale_reason", "recompute_after",
+    )
+    actions = ["run_again_for_cohort"]
+
+    @admin.action(description=_("Run matching again for this cohort"))
+    def run_again_for_cohort(self, request, queryset):
+        started = 0
+        for cohort in {run.cohort for run in queryset.select_related("cohort__program")}:
+            _run, created = services.run_request(cohort=cohort, actor=request.user)
+            started += created
+        self.message_user(request, ngettext(
+            "%(count)d run queued.", "%(count)d runs queued.", started,
+        ) % {"count": started}, messages.SUCCESS)
+
+
+@admin.register(MatchProposal)
+class MatchProposalAdmin(admin.ModelAdmin):
+    list_display = ("pk", "run", "application", "enrollment", "score", "status", "unmatched_reason", "locked")
+    list_filter = ("status", "unmatched_reason", "locked")
+    list_select_related = ("run", "application__applicant", "enrollment__mentor")
+    raw_id_fields = ("run", "application", "enrollment", "proposed_enrollment", "mentorship", "decided_by")
+    search_fields = ("application__applicant__email", "enrollment__mentor__email")
+    readonly_fields = ("components", "reasons")
+
+
+@admin.register(PairRule)
+class PairRuleAdmin(admin.ModelAdmin):
+    list_display = ("cohort", "application", "enrollment", "kind", "created_by", "created_at")
+    list_filter = ("kind",)
+    list_select_related = ("cohort__program", "application__applicant", "enrollment__mentor", "created_by")
+    raw_id_fields = ("cohort", "application", "enrollment", "created_by")

@@ -1,0 +1,197 @@
+"""Reads for the matching pages and the suggestions, scoped to who may see them (404 otherwise)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.contrib.auth import get_user_model
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Lower
+from django.http import Http404
+
+from mentoring.models import Mentorship
+from programs.models import Application, Cohort
+from programs.permissions import is_coordinator
+
+from .models import MatchProposal, MatchRun, PairRule, ProposalStatus
+from .problem import approved_enrollments, build_cohort_problem, open_applications
+from .reasons import MENTEE, MENTOR, pair_components, reasons_for
+from .services.config import matching_settings_get
+
+OPEN_PROPOSAL_STATUSES = (ProposalStatus.PROPOSED, ProposalStatus.OVERRIDDEN)
+
+
+# --------------------------------------------------------------------------- permission-checking getters
+
+
+def run_get_for_coordinator(*, user, pk: int) -> MatchRun:
+    run = MatchRun.objects.select_related("cohort__program", "requested_by__profile").filter(pk=pk).first()
+    if run is None or not is_coordinator(user, run.cohort.program_id):
+        raise Http404
+    return run
+
+
+def proposal_get_for_coordinator(*, user, pk: int) -> MatchProposal:
+    proposal = (
+        MatchProposal.objects.select_related(
+            "run__cohort__program", "application__applicant__profile", "enrollment__mentor__profile",
+        ).filter(pk=pk).first()
+    )
+    if proposal is None or not is_coordinator(user, proposal.run.cohort.program_id):
+        raise Http404
+    return proposal
+
+
+def rule_get_for_coordinator(*, user, pk: int) -> PairRule:
+    rule = PairRule.objects.select_related("cohort__program").filter(pk=pk).first()
+    if rule is None or not is_coordinator(user, rule.cohort.program_id):
+        raise Http404
+    return rule
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def cohort_runs(cohort: Cohort, limit: int = 20):
+    runs = MatchRun.objects.filter(cohort=cohort).select_related("requested_by__profile").order_by("-created_at", "-pk")
+    return list(runs[:limit])
+
+
+def latest_run(cohort_id: int) -> MatchRun | None:
+    return MatchRun.objects.filter(cohort_id=cohort_id).order_by("-created_at", "-pk").first()
+
+
+def cohort_rules(cohort: Cohort):
+    return list(
+        PairRule.objects.filter(cohort=cohort)
+        .select_related("application__applicant__profile", "enrollment__mentor__profile")
+        .order_by("kind", "created_at", "pk")
+    )
+
+
+SORTS = {
+    "score": ("-score", "pk"),
+    "-score": ("score", "pk"),
+    "mentor": (Lower("enrollment__mentor__profile__display_name").asc(nulls_last=True), "-score", "pk"),
+    "mentee": (Lower("application__applicant__profile__display_name"), "pk"),
+}
+
+
+def run_proposals(run: MatchRun, *, sort: str = "score", mentor: int | None = None, unmatched: bool = False):
+    """The proposals table: matched pairs (or, with `unmatched`, the applications left without a mentor)."""
+    qs = MatchProposal.objects.filter(run=run).select_related(
+        "application__applicant__profile", "enrollment__mentor__profile",
+    )
+    if unmatched:
+        qs = qs.filter(enrollment__isnull=True)
+    else:
+        qs = qs.filter(enrollment__isnull=False)
+        if mentor:
+            qs = qs.filter(enrollment_id=mentor)
+    return qs.order_by(*SORTS.get(sort, SORTS["score"]))
+
+
+def run_mentors(run: MatchRun):
+    """The cohort's approved mentors with their capacity, mentorships and open proposals in this run."""
+    proposed = (
+        MatchProposal.objects.filter(run=run, enrollment=OuterRef("pk"), status__in=OPEN_PROPOSAL_STATUSES)
+        .values("enrollment").annotate(c=Count("pk")).values("c")
+    )
+    held = (
+        Mentorship.objects.holding_a_place().filter(enrollment=OuterRef("pk"))
+        .values("enrollment").annotate(c=Count("pk")).values("c")
+    )
+    zero = Value(0, output_field=IntegerField())
+    return list(
+        approved_enrollments(run.cohort_id)
+        .select_related("mentor__profile")
+        .annotate(proposed=Coalesce(Subquery(proposed), zero), held=Coalesce(Subquery(held), zero))
+        .order_by(Lower("mentor__profile__display_name"), "pk")
+    )
+
+
+def run_counts(run: MatchRun) -> dict:
+    return MatchProposal.objects.filter(run=run).aggregate(
+        confirmed=Count("pk", filter=Q(status=ProposalStatus.CONFIRMED)),
+        overridden=Count("pk", filter=Q(status=ProposalStatus.OVERRIDDEN)),
+        open=Count("pk", filter=Q(status__in=OPEN_PROPOSAL_STATUSES, enrollment__isnull=False)),
+    )
+
+
+# --------------------------------------------------------------------------- suggestions
+
+
+@dataclass
+class Suggestion:
+    score: float
+    components: dict
+    viewer: str
+    mentor: object | None = None  # a User (with profile) for suggested mentors
+    enrollment_id: int | None = None
+    application: Application | None = None  # for best-fit applicants
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def reasons(self) -> list[str]:
+        return reasons_for(self.components.get("facts", {}), viewer=self.viewer)
+
+
+def _params(cohort: Cohort) -> dict:
+    return matching_settings_get(cohort=cohort).parameters()
+
+
+def _top(scores: np.ndarray, eligible: np.ndarray, k: int) -> list[int]:
+    idx = np.flatnonzero(eligible)
+    order = idx[np.lexsort((idx, -scores[idx]))]
+    return [int(x) for x in order[:k]]
+
+
+def top_mentors_for_application(application: Application, k: int = 5) -> list[Suggestion]:
+    """The cohort's approved mentors who fit this application best, with score and reasons.
+
+    The engine scores this one mentee against the mentors (reviews, preferences and coordinators'
+    rules are left out: an applicant may see these suggestions). Mentors with a conflict of interest,
+    without a common language (when required) or without a free place are not suggested.
+    """
+    cohort = application.cohort
+    cp = build_cohort_problem(
+        cohort=cohort, params=_params(cohort), applications=Application.objects.filter(pk=application.pk),
+        include_reviews=False, include_preferences=False, include_rules=False, exclude_matched=False,
+    )
+    if cp.n_mentees == 0 or cp.n_mentors == 0:
+        return []
+    comps = pair_components(cp, [(0, j) for j in range(cp.n_mentors)])
+    scores = np.array([c["total"] for c in comps])
+    eligible = np.array([c["facts"]["eligible"] and cp.capacity_left(j) > 0 for j, c in enumerate(comps)], dtype=bool)
+    top = _top(scores, eligible, k)
+    users = get_user_model().objects.select_related("profile").in_bulk([cp.mentor_ids[j] for j in top])
+    return [
+        Suggestion(score=round(float(scores[j]), 1), components=comps[j], viewer=MENTEE,
+                   mentor=users.get(cp.mentor_ids[j]), enrollment_id=cp.enrollment_ids[j])
+        for j in top
+    ]
+
+
+def best_fit_applications_for_mentor(cohort: Cohort, mentor, k: int = 10) -> list[Suggestion]:
+    """The open applications that fit this approved mentor best, with score and reasons ("ranked you 1st").
+
+    Reviews are left out so that a reviewer is not anchored by others' scores. Empty for anyone who is
+    not an approved mentor of the cohort.
+    """
+    enrollments = approved_enrollments(cohort).filter(mentor=mentor)
+    cp = build_cohort_problem(
+        cohort=cohort, params=_params(cohort), applications=open_applications(cohort).exclude(applicant=mentor),
+        enrollments=enrollments, include_reviews=False, include_rules=False,
+    )
+    if cp.n_mentees == 0 or cp.n_mentors == 0:
+        return []
+    comps = pair_components(cp, [(i, 0) for i in range(cp.n_mentees)])
+    scores = np.array([c["total"] for c in comps])
+    eligible = np.array([c["facts"]["eligible"] for c in comps], dtype=bool)
+    top = _top(scores, eligible, k)
+    apps = Application.objects.select_related("applicant__profile").in_bulk([cp.application_ids[i] for i in top])
+    return [
+        Suggestion(score=round(float(scores[i]), 1), components=comps[i], viewer=MENTOR,
+                   application=apps.get(cp.application_ids[i]))
+        for i in top
+    ]

@@ -1,0 +1,28 @@
+"""The verbs of matching. Views, admin actions, tasks and tests call these."""
+from .config import matching_settings_get, matching_settings_update
+from .proposals import (
+    ConfirmResult,
+    MentorOption,
+    confirmable_proposals,
+    mentor_options,
+    pair_rule_remove,
+    pair_rule_set,
+    proposal_confirm,
+    proposal_swap,
+    proposals_confirm,
+)
+from .runs import dispatch_run, run_execute, run_request, runs_reap_stuck
+from .staleness import (
+    recompute_if_stale,
+    runs_mark_stale,
+    runs_recompute_due,
+    schedule_recompute,
+    staleness_suppressed,
+)
+
+__all__ = [
+    "ConfirmResult", "MentorOption", "confirmable_proposals", "dispatch_run", "matching_settings_get",
+    "matching_settings_update", "mentor_options", "pair_rule_remove", "pair_rule_set", "proposal_confirm",
+    "proposal_swap", "proposals_confirm", "recompute_if_stale", "run_execute", "run_request", "runs_mark_stale",
+    "runs_reap_stuck", "runs_recompute_due", "schedule_recompute", "staleness_suppressed",
+]

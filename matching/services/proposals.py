@@ -1,0 +1,280 @@
+"""What a coordinator does with proposals: move a mentee to another mentor, lock or rule out a pair, confirm."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from mentoring.models import Mentorship
+from mentoring.services import mentorship_create
+from programs.models import Application, ApprovalStatus, Cohort, MentorEnrollment, Review
+from programs.permissions import is_coordinator
+from programs.services import application_decide
+
+from ..models import MatchProposal, MatchRun, PairRule, ProposalStatus, RunStatus
+from ..problem import CohortProblem, build_cohort_problem
+from ..reasons import COORDINATOR, pair_components, reasons_for, reasons_text
+from .staleness import staleness_suppressed
+
+OPEN_PROPOSAL_STATUSES = (ProposalStatus.PROPOSED, ProposalStatus.OVERRIDDEN)
+
+
+def _require_coordinator(actor, cohort_or_program_id) -> None:
+    program_id = cohort_or_program_id.program_id if isinstance(cohort_or_program_id, Cohort) else cohort_or_program_id
+    if actor is None or not is_coordinator(actor, program_id):
+        raise PermissionDenied
+
+
+# --------------------------------------------------------------------------- moving a mentee
+
+
+@dataclass
+class MentorOption:
+    """One mentor a mentee could move to, as the swap page shows it."""
+
+    enrollment_id: int
+    mentor_id: int
+    name: str
+    score: float
+    rank: int
+    capacity: int
+    places_left: int  # in this run: capacity - mentorships - other open proposals
+    blocked: str = ""  # "", "current", "conflict", "ruled_out", "full"
+    components: dict = field(default_factory=dict)
+
+    @property
+    def reasons(self) -> list[str]:
+        return reasons_for(self.components.get("facts", {}), viewer=COORDINATOR)
+
+    @property
+    def places_left_after(self) -> int:
+        return self.places_left - 1
+
+    @property
+    def available(self) -> bool:
+        return not self.blocked
+
+
+def _run_places_left(run: MatchRun, cp: CohortProblem, *, excluding: int | None = None) -> list[int]:
+    """Per mentor index: places left in this run (capacity - mentorships - open proposals)."""
+    open_counts = dict(
+        MatchProposal.objects.filter(run=run, status__in=OPEN_PROPOSAL_STATUSES, enrollment__isnull=False)
+        .exclude(pk=excluding)
+        .values("enrollment_id").annotate(n=Count("pk")).values_list("enrollment_id", "n")
+    )
+    return [cp.capacity_left(j) - open_counts.get(pk, 0) for j, pk in enumerate(cp.enrollment_ids)]
+
+
+def _mentee_row(cp: CohortProblem, proposal: MatchProposal) -> int:
+    i = cp.mentee_index().get(proposal.application_id)
+    if i is None:
+        raise ValidationError(_("This application is no longer open for matching (it was decided or withdrawn)."))
+    return i
+
+
+def mentor_options(*, proposal: MatchProposal, actor, cp: CohortProblem | None = None) -> list[MentorOption]:
+    """Every approved mentor of the cohort with this mentee's score (the run's weights), the places
+    they have left in this run and why a move there would be refused. Best score first."""
+    run = proposal.run
+    _require_coordinator(actor, run.cohort.program_id)
+    cp = cp or build_cohort_problem(cohort=run.cohort, params=run.parameters)
+    i = _mentee_row(cp, proposal)
+    m = cp.n_mentors
+    if m == 0:
+        return []
+    comps = pair_components(cp, [(i, j) for j in range(m)])
+    left = _run_places_left(run, cp, excluding=proposal.pk)
+    scores = np.array([c["total"] for c in comps])
+    order = sorted(range(m), key=lambda j: (-scores[j], cp.mentor_names[j].lower(), j))
+    options = []
+    for rank, j in enumerate(order, start=1):
+        facts = comps[j]["facts"]
+        blocked = ""
+        if cp.enrollment_ids[j] == proposal.enrollment_id:
+            blocked = "current"
+        elif facts["conflict"]:
+            blocked = "conflict"
+        elif facts["ruled_out"]:
+            blocked = "ruled_out"
+        elif left[j] <= 0:
+            blocked = "full"
+        options.append(MentorOption(
+            enrollment_id=cp.enrollment_ids[j], mentor_id=cp.mentor_ids[j], name=cp.mentor_names[j],
+            score=round(float(scores[j]), 2), rank=rank, capacity=cp.capacity[j], places_left=left[j],
+            blocked=blocked, components=comps[j],
+        ))
+    return options
+
+
+def _blocked_message(code: str) -> str:
+    return {
+        "current": _("This mentee is already proposed to this mentor."),
+        "conflict": _("This mentor declared a conflict of interest with the applicant (or is the applicant)."),
+        "ruled_out": _("This pair is ruled out; remove the rule first."),
+        "full": _("This mentor has no place left in this run."),
+    }.get(code, code)
+
+
+def proposal_swap(*, proposal: MatchProposal, enrollment_id: int, actor, keep: bool = True) -> MatchProposal:
+    """Move the proposal's mentee to another mentor's place in the same run.
+
+    Refused when the mentor has no place left in this run, a conflict of interest or a rule forbids the
+    pair, or the proposal is already confirmed. The pair's score is recomputed by the engine with the
+    run's weights. With `keep`, the new pair is locked so that the next run keeps it.
+    """
+    run = proposal.run
+    _require_coordinator(actor, run.cohort.program_id)
+    with transaction.atomic():
+        # One change at a time per run: the places-left count below stays true until commit.
+        run = MatchRun.objects.select_for_update().select_related("cohort__program").get(pk=run.pk)
+        if run.status != RunStatus.DONE:
+            raise ValidationError(_("This run has not finished."))
+        proposal = MatchProposal.objects.select_for_update().get(pk=proposal.pk, run=run)
+        if not proposal.is_open:
+            raise ValidationError(_("This pair is already confirmed; it can no longer be changed here."))
+        proposal.run = run
+        cp = build_cohort_problem(cohort=run.cohort, params=run.parameters)
+        options = mentor_options(proposal=proposal, actor=actor, cp=cp)
+        chosen = next((o for o in options if o.enrollment_id == enrollment_id), None)
+        if chosen is None:
+            raise ValidationError(_("This mentor is not an approved mentor of the cohort."))
+        if chosen.blocked:
+            raise ValidationError(_blocked_message(chosen.blocked))
+        if keep:
+            pair_rule_set(
+                cohort=run.cohort, application_id=proposal.application_id, enrollment_id=enrollment_id,
+                kind=PairRule.Kind.LOCKED, actor=actor,
+            )
+            chosen.components["facts"]["locked"] = True
+        with translation.override(settings.LANGUAGE_CODE):
+            reasons = reasons_text(chosen.components["facts"], viewer=COORDINATOR)
+        proposal.enrollment_id = enrollment_id
+        proposal.unmatched_reason = ""
+        proposal.score = min(100.0, max(0.0, chosen.score))
+        proposal.components = chosen.components
+        proposal.reasons = reasons
+        proposal.rank = min(chosen.rank, 32767)
+        proposal.locked = keep
+        proposal.status = ProposalStatus.OVERRIDDEN
+        proposal.decided_by, proposal.decided_at = actor, timezone.now()
+        proposal.save()
+    return proposal
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def _places_left(enrollment: MentorEnrollment) -> int:
+    return enrollment.capacity - Mentorship.objects.holding_a_place().filter(enrollment=enrollment).count()
+
+
+def pair_rule_set(*, cohort: Cohort, application_id: int, enrollment_id: int, kind: str, actor) -> PairRule:
+    """Lock a pair (the next runs keep it) or rule it out (the next runs never propose it).
+
+    A lock replaces the application's previous lock; a mentor cannot have more locks than places.
+    """
+    _require_coordinator(actor, cohort)
+    if kind not in PairRule.Kind.values:
+        raise ValidationError(_("Unknown rule."))
+    with transaction.atomic():
+        application = Application.objects.filter(pk=application_id, cohort=cohort).first()
+        enrollment = (
+            MentorEnrollment.objects.select_for_update()
+            .filter(pk=enrollment_id, cohort=cohort, status=ApprovalStatus.APPROVED).first()
+        )
+        if application is None or enrollment is None:
+            raise ValidationError(_("The application and the mentor must both belong to this cohort."))
+        if kind == PairRule.Kind.LOCKED:
+            if application.applicant_id == enrollment.mentor_id or Review.objects.filter(
+                application=application, reviewer_id=enrollment.mentor_id, conflict_of_interest=True,
+            ).exists():
+                raise ValidationError(_blocked_message("conflict"))
+            locks = PairRule.objects.filter(kind=PairRule.Kind.LOCKED)
+            if locks.filter(enrollment=enrollment).exclude(application=application).count() >= _places_left(enrollment):
+                raise ValidationError(_("This mentor has as many locked mentees as places."))
+            locks.filter(application=application).exclude(enrollment=enrollment).delete()
+        rule, _created = PairRule.objects.update_or_create(
+            application=application, enrollment=enrollment,
+            defaults={"cohort": cohort, "kind": kind, "created_by": actor},
+        )
+    return rule
+
+
+def pair_rule_remove(*, rule: PairRule, actor) -> None:
+    _require_coordinator(actor, Cohort.objects.only("program_id").get(pk=rule.cohort_id).program_id)
+    PairRule.objects.filter(pk=rule.pk).delete()
+
+
+# --------------------------------------------------------------------------- confirming
+
+
+def proposal_confirm(*, proposal_id: int, actor) -> MatchProposal:
+    """Accept the application and create the mentorship, in one transaction.
+
+    `mentoring.services.mentorship_create` locks the mentor's place, so concurrent confirmations never
+    overfill a mentor; when it refuses, the acceptance is rolled back too. Confirming twice is a no-op.
+    """
+    with staleness_suppressed(), transaction.atomic():
+        proposal = (
+            MatchProposal.objects.select_for_update(of=("self",))
+            .select_related("run__cohort", "application__applicant", "application__cohort", "enrollment")
+            .get(pk=proposal_id)
+        )
+        _require_coordinator(actor, proposal.run.cohort.program_id)
+        if proposal.status == ProposalStatus.CONFIRMED:
+            return proposal
+        if proposal.enrollment_id is None:
+            raise ValidationError(_("Choose a mentor for this application first."))
+        if proposal.run.status != RunStatus.DONE:
+            raise ValidationError(_("This run has not finished."))
+        application = proposal.application
+        if application.status != Application.Status.ACCEPTED:
+            application = application_decide(application=application, status=Application.Status.ACCEPTED, actor=actor)
+        mentorship = mentorship_create(
+            enrollment=proposal.enrollment, mentee=proposal.application.applicant, actor=actor, application=application,
+        )
+        proposal.status = ProposalStatus.CONFIRMED
+        proposal.mentorship = mentorship
+        proposal.decided_by, proposal.decided_at = actor, timezone.now()
+        proposal.save(update_fields=["status", "mentorship", "decided_by", "decided_at"])
+    return proposal
+
+
+@dataclass
+class ConfirmResult:
+    confirmed: list[int] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def confirmable_proposals(run: MatchRun, proposal_ids=None):
+    qs = MatchProposal.objects.filter(run=run, status__in=OPEN_PROPOSAL_STATUSES, enrollment__isnull=False)
+    if proposal_ids is not None:
+        qs = qs.filter(pk__in=list(proposal_ids))
+    return qs.select_related("application__applicant__profile", "enrollment__mentor__profile").order_by("-score", "pk")
+
+
+def proposals_confirm(*, run: MatchRun, actor, proposal_ids=None) -> ConfirmResult:
+    """Confirm some (or all) open proposals of a finished run, best scores first; one transaction each,
+    so one refusal (a full mentor, a withdrawn application) does not undo the others."""
+    _require_coordinator(actor, run.cohort.program_id)
+    if run.status != RunStatus.DONE:
+        raise ValidationError(_("This run has not finished."))
+    result = ConfirmResult()
+    for proposal in confirmable_proposals(run, proposal_ids):
+        try:
+            proposal_confirm(proposal_id=proposal.pk, actor=actor)
+        except ValidationError as exc:
+            result.errors.append(_("%(mentee)s with %(mentor)s: %(error)s") % {
+                "mentee": proposal.application.applicant.get_full_name(),
+                "mentor": proposal.enrollment.mentor.get_full_name(),
+                "error": " ".join(exc.messages),
+            })
+        else:
+            result.confirmed.append(proposal.pk)
+    return result
