@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .engine import COMPONENTS, Weights
 
@@ -113,10 +114,10 @@ def default_parameters() -> dict:
 
 
 class RunStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+    QUEUED = "queued", pgettext_lazy("matching run", "Queued")
+    RUNNING = "running", pgettext_lazy("matching run", "Running")
+    DONE = "done", pgettext_lazy("matching run", "Done")
+    FAILED = "failed", pgettext_lazy("matching run", "Failed")
 
 
 ACTIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
