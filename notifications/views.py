@@ -32,10 +32,16 @@ def unsubscribe(request, token):
         raise Http404
     done = False
     if request.method == "POST":
-        services.preference_set(user=user, kind=kind.name, enabled=request.POST.get("resubscribe") == "1")
+        if request.POST.get("digest") == "1" and kind.reminder:
+            services.preference_set(user=user, kind=kind.name, enabled=True, mode=NotificationPreference.Mode.DIGEST)
+        else:
+            services.preference_set(user=user, kind=kind.name, enabled=request.POST.get("resubscribe") == "1",
+                                    mode=NotificationPreference.Mode.IMMEDIATE)
         done = True
     enabled = services.preferences_for(user=user).get(kind.name, True)
-    return render(request, "notifications/unsubscribe.html", {"kind": kind, "done": done, "enabled": enabled})
+    mode = services.modes_for(user=user).get(kind.name)
+    return render(request, "notifications/unsubscribe.html",
+                  {"kind": kind, "done": done, "enabled": enabled, "digest": mode == NotificationPreference.Mode.DIGEST})
 
 
 @login_required

@@ -102,3 +102,14 @@ def test_preferences_page_sets_digest_mode(client):
     client.post(reverse("notifications:preferences"), {"kind_test_reminder": "on", "mode_test_reminder": "digest",
                                                         "kind_welcome": "on"})
     assert services.modes_for(user=user)["test_reminder"] == "digest"
+
+
+def test_unsubscribe_page_offers_the_daily_digest_for_reminders(client):
+    user = UserFactory()
+    url = reverse("notifications:unsubscribe", args=[services.unsubscribe_token(user=user, kind="test_reminder")])
+    assert "Send them once a day instead" in client.get(url).content.decode()
+    client.post(url, {"digest": "1"})
+    assert services.modes_for(user=user)["test_reminder"] == "digest"
+    assert services.preferences_for(user=user)["test_reminder"] is True
+    welcome = reverse("notifications:unsubscribe", args=[services.unsubscribe_token(user=user, kind="welcome")])
+    assert "once a day" not in client.get(welcome).content.decode()
