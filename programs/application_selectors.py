@@ -4,11 +4,9 @@ Kept apart from selectors.py so that several people can work on the programs app
 """
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
-from django.http import Http404
 from django.utils import timezone
 
-from .models import Application, ApprovalStatus, Cohort, MentorEnrollment, Phase, Program, ProgramKind
-from .permissions import is_coordinator
+from .models import Application, ApprovalStatus, Cohort, Phase, Program, ProgramKind
 from .selectors import programs_published
 
 Status = Application.Status
@@ -51,24 +49,10 @@ def program_cohorts(program: Program):
     return program.cohorts.order_by("-applications_open_at", "pk")
 
 
-def cohort_get_for_applicant(*, user, pk: int) -> Cohort:
-    """A cohort someone may apply to: its program is published (coordinators may also try theirs)."""
-    cohort = Cohort.objects.select_related("program").filter(pk=pk).first()
-    if cohort is None or not (cohort.program.published or is_coordinator(user, cohort.program)):
-        raise Http404
-    return cohort
-
-
 def application_for_cohort(*, user, cohort: Cohort) -> Application | None:
     if not user.is_authenticated:
         return None
     return Application.objects.filter(cohort=cohort, applicant=user).only("pk", "status", "cohort_id").first()
-
-
-def mentor_enrollment_for(*, user, cohort: Cohort) -> MentorEnrollment | None:
-    if not user.is_authenticated:
-        return None
-    return MentorEnrollment.objects.filter(cohort=cohort, mentor=user).only("pk", "status").first()
 
 
 def cohort_mentor_choices(cohort: Cohort) -> list:
@@ -85,11 +69,6 @@ def cohort_mentor_choices(cohort: Cohort) -> list:
 def cohort_takes_mentors(cohort: Cohort) -> bool:
     """Whether to offer "volunteer as a mentor": services.mentor_enrollment_request refuses later phases."""
     return cohort.phase not in (Phase.RUNNING, Phase.FINISHED)
-
-
-def application_is_editable(application: Application) -> bool:
-    """Whether the applicant may still change it: the same rule services.application_save enforces."""
-    return application.is_editable()
 
 
 def application_page_data(application: Application) -> dict:

@@ -23,7 +23,6 @@ from .models import (
     Recommendation,
     Review,
 )
-from .permissions import is_coordinator
 from .selectors import application_get_for_user, application_scores, reviewable_applications
 from .similarity import DuplicatePair, find_near_duplicates
 
@@ -35,18 +34,6 @@ MIN_REVIEWS = 2
 
 
 # --- Mentors volunteer --------------------------------------------------------------------
-
-
-def cohort_get_visible_by_pk(*, user, pk: int) -> Cohort:
-    """A cohort of a published program (or of a program the person coordinates); else 404."""
-    cohort = Cohort.objects.select_related("program").filter(pk=pk).first()
-    if cohort is None or not (cohort.program.published or is_coordinator(user, cohort.program)):
-        raise Http404
-    return cohort
-
-
-def enrollment_for_mentor(*, cohort: Cohort, mentor) -> MentorEnrollment | None:
-    return MentorEnrollment.objects.filter(cohort=cohort, mentor=mentor).first()
 
 
 def cohort_enrollments(cohort: Cohort):

@@ -19,11 +19,22 @@ def program_get_visible(*, user, slug: str) -> Program:
     return program
 
 
-def cohort_get_visible(*, user, program_slug: str, pk: int) -> Cohort:
-    cohort = Cohort.objects.select_related("program").filter(pk=pk, program__slug=program_slug).first()
+def cohort_get_visible(*, user, pk: int, program_slug: str | None = None) -> Cohort:
+    """A cohort of a published program (or of a program the person coordinates); else 404."""
+    qs = Cohort.objects.select_related("program").filter(pk=pk)
+    if program_slug is not None:
+        qs = qs.filter(program__slug=program_slug)
+    cohort = qs.first()
     if cohort is None or not (cohort.program.published or is_coordinator(user, cohort.program)):
         raise Http404
     return cohort
+
+
+def enrollment_for(*, user, cohort: Cohort) -> MentorEnrollment | None:
+    """This person's offer to mentor in the cohort, if any."""
+    if not user.is_authenticated:
+        return None
+    return MentorEnrollment.objects.filter(cohort=cohort, mentor=user).first()
 
 
 def cohort_get_for_coordinator(*, user, pk: int) -> Cohort:

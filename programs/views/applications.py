@@ -44,14 +44,14 @@ def _render_form(request, *, application, form, status=200):
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_edit(request, cohort_pk):
-    cohort = app_selectors.cohort_get_for_applicant(user=request.user, pk=cohort_pk)
+    cohort = selectors.cohort_get_visible(user=request.user, pk=cohort_pk)
     try:
         application, _created = services.application_start(applicant=request.user, cohort=cohort)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(cohort)
     application.cohort = cohort
-    if not app_selectors.application_is_editable(application):
+    if not application.is_editable():
         messages.info(request, _("This application can no longer be changed."))
         return redirect(application)
 
@@ -114,7 +114,7 @@ def application_submit(request, pk):
         services.application_submit(application=application, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        if app_selectors.application_is_editable(application):
+        if application.is_editable():
             return redirect("programs:application_edit", cohort_pk=application.cohort_id)
         return redirect(application)
     messages.success(request, _("Your application was submitted. Thank you!"))
@@ -156,7 +156,7 @@ def application_detail(request, pk):
         "role": role,
         "is_applicant": role == "applicant",
         "accepting": cohort.is_accepting(),
-        "editable": role == "applicant" and app_selectors.application_is_editable(application),
+        "editable": role == "applicant" and application.is_editable(),
         "can_withdraw": role == "applicant" and application.can_become(Status.WITHDRAWN),
         **app_selectors.application_page_data(application),
     }

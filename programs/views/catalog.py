@@ -46,7 +46,7 @@ def cohort_detail(request, slug, pk):
         "questions": list(cohort.questions.all()),
         "application": app_selectors.application_for_cohort(user=user, cohort=cohort),
         "is_mentor": bool(profile and profile.is_mentor),
-        "enrollment": app_selectors.mentor_enrollment_for(user=user, cohort=cohort),
+        "enrollment": selectors.enrollment_for(user=user, cohort=cohort),
         "takes_mentors": app_selectors.cohort_takes_mentors(cohort),
         "is_coordinator": is_coordinator(user, cohort.program),
     })

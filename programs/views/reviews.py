@@ -21,9 +21,9 @@ QUEUE_PARAMS = ("status", "preferred", "unreviewed", "sort")
 @login_required
 @require_http_methods(["GET", "POST"])
 def volunteer(request, cohort_pk):
-    cohort = coordinator_selectors.cohort_get_visible_by_pk(user=request.user, pk=cohort_pk)
+    cohort = selectors.cohort_get_visible(user=request.user, pk=cohort_pk)
     profile = request.user.profile
-    enrollment = coordinator_selectors.enrollment_for_mentor(cohort=cohort, mentor=request.user)
+    enrollment = selectors.enrollment_for(user=request.user, cohort=cohort)
     here = reverse("programs:volunteer", args=[cohort.pk])
     form = None
     if request.method == "POST" and request.POST.get("action") == "withdraw":
