@@ -53,36 +53,29 @@ def mentorships_for_user(*, user):
     )
 
 
-def goal_get(*, mentorship: Mentorship, pk: int) -> Goal:
-    goal = Goal.objects.filter(mentorship=mentorship, pk=pk).prefetch_related("skills").first()
-    if goal is None:
+def _child_get(queryset, *, mentorship: Mentorship, pk: int):
+    """A row that belongs to this mentorship (the caller already checked the person may see it); else 404."""
+    obj = queryset.filter(mentorship=mentorship, pk=pk).first()
+    if obj is None:
         raise Http404
-    goal.mentorship = mentorship
-    return goal
+    obj.mentorship = mentorship
+    return obj
+
+
+def goal_get(*, mentorship: Mentorship, pk: int) -> Goal:
+    return _child_get(Goal.objects.prefetch_related("skills"), mentorship=mentorship, pk=pk)
 
 
 def meeting_get(*, mentorship: Mentorship, pk: int) -> Meeting:
-    meeting = Meeting.objects.filter(mentorship=mentorship, pk=pk).first()
-    if meeting is None:
-        raise Http404
-    meeting.mentorship = mentorship
-    return meeting
+    return _child_get(Meeting.objects.all(), mentorship=mentorship, pk=pk)
 
 
 def action_item_get(*, mentorship: Mentorship, pk: int) -> ActionItem:
-    item = ActionItem.objects.filter(mentorship=mentorship, pk=pk).first()
-    if item is None:
-        raise Http404
-    item.mentorship = mentorship
-    return item
+    return _child_get(ActionItem.objects.all(), mentorship=mentorship, pk=pk)
 
 
 def early_end_request_get(*, mentorship: Mentorship, pk: int) -> EarlyEndRequest:
-    request = EarlyEndRequest.objects.filter(mentorship=mentorship, pk=pk).first()
-    if request is None:
-        raise Http404
-    request.mentorship = mentorship
-    return request
+    return _child_get(EarlyEndRequest.objects.all(), mentorship=mentorship, pk=pk)
 
 
 def may_read_evaluation(*, mentorship: Mentorship, role: str, direction: str) -> bool:
