@@ -1,4 +1,5 @@
 """Reads for mentoring pages: permission-scoped, with their related rows, in constant queries."""
+from ..models import cohort_settings
 from .access import (
     COORDINATOR,
     action_item_get,
@@ -13,6 +14,7 @@ from .access import (
     program_get_for_coordinator,
 )
 from .alumni import Alumnus, alumni_for_program
+from .capabilities import Capabilities, capability_check, may_attempt, mentorship_capabilities
 from .capacity import (
     capacity_left,
     cohort_places_left,
@@ -38,6 +40,7 @@ from .pages import (
 from .statistics import program_statistics
 
 __all__ = [
+    "Capabilities", "capability_check", "cohort_settings", "may_attempt", "mentorship_capabilities",
     "COORDINATOR", "Alumnus", "agreement_of", "action_item_get", "alumni_for_program", "calendar_feed_owner",
     "calendar_meetings_for", "capacity_left", "check_ins_for", "cohort_overview", "cohort_places_left",
     "cohorts_with_places_left", "coordinated_cohorts_with_mentorships", "dashboard_for",
