@@ -3,8 +3,7 @@
 Kept apart from selectors.py so that several people can work on the programs app at once.
 """
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q
-from django.utils import timezone
+from django.db.models import F, Prefetch
 
 from .models import Application, ApprovalStatus, Cohort, Phase, Program, ProgramKind
 from .selectors import programs_published
@@ -14,14 +13,24 @@ CATALOG_PHASES = (Phase.UPCOMING, Phase.ACCEPTING)
 
 
 def open_or_upcoming_cohorts(now=None):
-    """Cohorts whose phase is upcoming or accepting, in SQL (the same rules as Cohort.phase_at)."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    by_dates = Q(phase_override="") & (
-        Q(applications_open_at__gt=now)
-        | (Q(ends_on__gte=today) & (Q(rolling=True) | Q(applications_close_at__gt=now)))
+    """Cohorts whose phase is upcoming or accepting (the one phase rule, programs.phases, in SQL)."""
+    return Cohort.objects.in_phase(*CATALOG_PHASES, now=now)
+
+
+OPEN_CALLS_SHOWN = 3
+
+
+def open_calls_for(*, user, now=None, limit: int = OPEN_CALLS_SHOWN) -> tuple[list[Cohort], bool]:
+    """Published cohorts accepting applications that the person has not applied to, closing soonest
+    first (rolling ones last), and whether there are more than `limit`: one query."""
+    cohorts = (
+        Cohort.objects.in_phase(Phase.ACCEPTING, now=now).filter(program__published=True)
+        .exclude(pk__in=Application.objects.filter(applicant=user).values("cohort_id"))
+        .select_related("program")
+        .order_by(F("applications_close_at").asc(nulls_last=True), "pk")[: limit + 1]
     )
-    return Cohort.objects.filter(Q(phase_override__in=CATALOG_PHASES) | by_dates)
+    cohorts = list(cohorts)
+    return cohorts[:limit], len(cohorts) > limit
 
 
 def catalog_programs(*, kind: str = ""):

@@ -12,9 +12,6 @@ def catalog(request):
     if kind not in ProgramKind.values:
         kind = ""
     programs = list(app_selectors.catalog_programs(kind=kind))
-    for program in programs:
-        # The SQL filter and Cohort.phase_at agree; asking the model keeps one source of truth.
-        program.open_cohorts = [c for c in program.open_cohorts if c.phase in app_selectors.CATALOG_PHASES]
     return render(request, "programs/catalog/catalog.html", {
         "groups": app_selectors.catalog_groups(programs),
         "kinds": ProgramKind.choices,
