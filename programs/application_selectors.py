@@ -64,6 +64,12 @@ def application_for_cohort(*, user, cohort: Cohort) -> Application | None:
     return Application.objects.filter(cohort=cohort, applicant=user).only("pk", "status", "cohort_id").first()
 
 
+def application_to_edit(*, user, cohort: Cohort) -> Application | None:
+    """The person's own application for this cohort, or None: the apply page then shows a new,
+    unsaved one (opening the page writes nothing)."""
+    return Application.objects.filter(cohort=cohort, applicant=user).first()
+
+
 def cohort_mentor_choices(cohort: Cohort) -> list:
     """The cohort's approved mentors as users (with profile), for the preference selects: one query."""
     return list(

@@ -1,8 +1,10 @@
 """The verbs of the programs app. Each checks who may do it and in which state, in one transaction."""
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from notifications.services import notify
 
@@ -24,6 +26,15 @@ Status = Application.Status
 
 class InvalidTransition(ValidationError):
     """A status change that the state machine does not allow. Nothing was changed."""
+
+
+class IncompleteApplication(ValidationError):
+    """Something needed to submit is missing. `missing` maps each field (a form field name, or a
+    question id) to what the applicant should see. Nothing was changed."""
+
+    def __init__(self, missing: dict):
+        self.missing = missing
+        super().__init__(_("Please answer: %(list)s.") % {"list": "; ".join(str(label) for label in missing.values())})
 
 
 # --- Applications -----------------------------------------------------------------
@@ -94,6 +105,14 @@ def application_save(*, application: Application, actor, data: dict, answers: di
             if field in data:
                 setattr(application, field, data[field])
                 changed.append(field)
+        existing = {a.question_id: a for a in application.answers.all()}
+        if application.status != Status.DRAFT:
+            # A submitted application stays valid: an edit passes the same checks as submitting,
+            # before anything is written.
+            texts = {question_id: a.value for question_id, a in existing.items()} | answers
+            missing = missing_required(application, answers=texts)
+            if missing:
+                raise IncompleteApplication(missing)
         if data.get("cv"):
             old_cv = application.cv.name or None
             application.cv = data["cv"]
@@ -105,7 +124,6 @@ def application_save(*, application: Application, actor, data: dict, answers: di
         application.save(update_fields=changed)
         if "skills_wanted" in data:
             application.skills_wanted.set(data["skills_wanted"])
-        existing = {a.question_id: a for a in application.answers.all()}
         for question_id, value in answers.items():
             answer = existing.get(question_id)
             if answer is None:
@@ -130,19 +148,32 @@ def application_save(*, application: Application, actor, data: dict, answers: di
     return application
 
 
-def missing_required_answers(application: Application) -> list[str]:
-    answered = {a.question_id for a in application.answers.all() if a.value.strip()}
-    missing = [q.prompt for q in application.cohort.questions.all() if q.required and q.pk not in answered]
+def missing_required(application: Application, *, answers: dict | None = None) -> dict:
+    """What must be filled in before submitting (and to stay submitted): {field: label}.
+
+    The field is a form field name, or a question id for a cohort question. `answers` maps question
+    id -> text; by default the stored answers are read.
+    """
+    if answers is None:
+        answers = {a.question_id: a.value for a in application.answers.all()}
+    missing = {}
+    if not application.goals.strip():
+        missing["goals"] = _("Goals for this mentorship")
     applicant = applicant_type(application.cohort.program.kind)
     if applicant == ORGANIZATION and not application.organization_id:
-        missing.insert(0, _("the organization you apply for"))
+        missing["organization"] = _("the organization you apply for")
     if applicant == PROJECT and not application.project_id:
-        missing.insert(0, _("the project you apply for"))
+        missing["project"] = _("the project you apply for")
     if applicant == GROUP and not application.group_members.strip():
-        missing.insert(0, _("the members of your group"))
-    if not application.goals.strip():
-        missing.insert(0, _("Goals for this mentorship"))
+        missing["group_members"] = _("the members of your group")
+    for question in application.cohort.questions.all():
+        if question.required and not answers.get(question.pk, "").strip():
+            missing[question.pk] = question.prompt
     return missing
+
+
+def missing_required_answers(application: Application) -> list[str]:
+    return [str(label) for label in missing_required(application).values()]
 
 
 def _invite_group_members(application: Application) -> None:
@@ -154,6 +185,18 @@ def _invite_group_members(application: Application) -> None:
             context={"leader": application.applicant.get_full_name(), "program": cohort.program.name, "cohort": cohort.name,
                      "url": cohort.get_absolute_url()},
         )
+
+
+def season_limit_text(cohort: Cohort) -> str:
+    """The per-season limit in words (never the season's code), for the cohort page."""
+    limit = cohort.max_applications_per_season
+    if not limit or not cohort.season:
+        return ""
+    return ngettext(
+        "Each person can submit %(n)d application to the cohorts that share this limit.",
+        "Each person can submit at most %(n)d applications to the cohorts that share this limit.",
+        limit,
+    ) % {"n": limit}
 
 
 def season_application_count(*, applicant, cohort: Cohort) -> int:
@@ -172,21 +215,27 @@ def application_submit(*, application: Application, actor) -> Application:
     if actor.pk != application.applicant_id:
         raise PermissionDenied
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("cohort").get(pk=application.pk)
+        # The season limit counts rows that may not exist yet: lock a row that always exists, the
+        # applicant, so that two submits by one person (in any cohorts) take turns.
+        get_user_model().objects.select_for_update().only("pk").get(pk=actor.pk)
+        application = Application.objects.select_for_update().select_related("cohort__program").get(pk=application.pk)
         if application.status == Status.SUBMITTED:
             return application  # a second click: already done
         cohort = application.cohort
         if not cohort.is_accepting():
             raise ValidationError(_("Applications for this cohort are closed."))
-        missing = missing_required_answers(application)
+        missing = missing_required(application)
         if missing:
-            raise ValidationError(_("Please answer: %(list)s.") % {"list": "; ".join(missing)})
+            raise IncompleteApplication(missing)
         limit = cohort.max_applications_per_season
         if limit and season_application_count(applicant=actor, cohort=cohort) >= limit:
-            raise ValidationError(
-                _("You can submit at most %(n)d applications in the %(season)s season.")
-                % {"n": limit, "season": cohort.season}
-            )
+            raise ValidationError(ngettext(
+                "You have already submitted %(n)d application to the cohorts that share this limit: "
+                "withdraw it to submit this one.",
+                "You have already submitted %(n)d applications to the cohorts that share this limit: "
+                "withdraw one of them to submit this one.",
+                limit,
+            ) % {"n": limit})
         application.submitted_at = timezone.now()
         _transition(application, Status.SUBMITTED, actor=actor)
         if applicant_type(cohort.program.kind) == GROUP:

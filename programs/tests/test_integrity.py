@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from accounts.tests.factories import make_mentee
 from programs.dates import cohort_today
 from programs.models import Cohort, Phase
-from programs.phases import phase_of
 from programs.tests.factories import CohortFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
