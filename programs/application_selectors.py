@@ -70,6 +70,24 @@ def application_to_edit(*, user, cohort: Cohort) -> Application | None:
     return Application.objects.filter(cohort=cohort, applicant=user).first()
 
 
+def season_limit_for(*, user, cohort: Cohort) -> dict | None:
+    """The per-person application limit this cohort shares with others, in words a person can read
+    (the cohorts it covers, never the season's code) and how much of it the person has used: two queries."""
+    limit = cohort.max_applications_per_season
+    if not limit or not cohort.season:
+        return None
+    shared = list(
+        Cohort.objects.filter(season=cohort.season, program__published=True).exclude(pk=cohort.pk)
+        .select_related("program").order_by("program__name", "name")
+    )
+    used = 0
+    if user.is_authenticated:
+        from .services import season_application_count  # the count the submit service enforces
+
+        used = season_application_count(applicant=user, cohort=cohort)
+    return {"limit": limit, "shared_with": shared, "used": used, "left": max(limit - used, 0)}
+
+
 def cohort_mentor_choices(cohort: Cohort) -> list:
     """The cohort's approved mentors as users (with profile), for the preference selects: one query."""
     return list(

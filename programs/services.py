@@ -187,18 +187,6 @@ def _invite_group_members(application: Application) -> None:
         )
 
 
-def season_limit_text(cohort: Cohort) -> str:
-    """The per-season limit in words (never the season's code), for the cohort page."""
-    limit = cohort.max_applications_per_season
-    if not limit or not cohort.season:
-        return ""
-    return ngettext(
-        "Each person can submit %(n)d application to the cohorts that share this limit.",
-        "Each person can submit at most %(n)d applications to the cohorts that share this limit.",
-        limit,
-    ) % {"n": limit}
-
-
 def season_application_count(*, applicant, cohort: Cohort) -> int:
     if not cohort.season:
         return 0

@@ -5,16 +5,21 @@ Each of these failed on the main branch before the fix (see the issue) and passe
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.tests.factories import make_mentee
+from conftest import require
+from programs import services
 from programs.dates import cohort_today
-from programs.models import Cohort, Phase
-from programs.tests.factories import CohortFactory, ProgramFactory
+from programs.models import Application, Cohort, Phase
+from programs.tests.factories import ApplicationFactory, CohortFactory, ProgramFactory, cohort_scenario
+from tests.concurrency import run_concurrently
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +118,161 @@ def test_finding_08_open_calls_link_to_the_catalog_when_there_are_more(client):
     CohortFactory()  # a fourth one
     html = client.get(reverse("accounts:dashboard")).content.decode()
     assert "See all open calls" in html and reverse("programs:catalog") in html.split("Open calls")[1]
+
+
+# --- Finding 7: a submitted application stays valid --------------------------------------------------
+
+
+def _submitted_through_the_page(client, scenario, person):
+    built, github = scenario.questions
+    client.force_login(person)
+    response = client.post(reverse("programs:application_edit", args=[scenario.cohort.pk]), {
+        "goals": "Maintain a package.", "motivation": "Because.", "hours_per_week": "5",
+        f"question_{built.pk}": "A pipeline.", f"question_{github.pk}": "https://github.com/ana", "action": "submit",
+    })
+    assert response.status_code == 302
+    application = Application.objects.get(applicant=person, cohort=scenario.cohort)
+    assert application.status == Application.Status.SUBMITTED
+    return application
+
+
+def test_finding_07_edit_after_submit_cannot_drop_required_answer(client):
+    scenario = cohort_scenario(applications=0)
+    built, github = scenario.questions
+    person = make_mentee(name="Ana")
+    application = _submitted_through_the_page(client, scenario, person)
+
+    response = client.post(reverse("programs:application_edit", args=[scenario.cohort.pk]), {
+        "goals": "New goals I just typed.", "motivation": "Because.", "hours_per_week": "5",
+        f"question_{built.pk}": "", f"question_{github.pk}": "https://github.com/ana", "action": "save",
+    })
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'id="error_1_id_question_{built.pk}"' in html  # the error sits under the emptied answer
+    assert "This is needed for a submitted application." in html
+    assert "New goals I just typed." in html  # nothing typed is lost
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+    assert application.goals == "Maintain a package."  # the stored application is unchanged
+    assert application.answers.get(question=built).value == "A pipeline."
+
+
+def test_finding_07_invalid_edit_after_submit_changes_nothing(client):
+    scenario = cohort_scenario(applications=0)
+    built, github = scenario.questions
+    person = make_mentee(name="Ana")
+    application = _submitted_through_the_page(client, scenario, person)
+
+    response = client.post(reverse("programs:application_edit", args=[scenario.cohort.pk]), {
+        "goals": "Changed goals.", "motivation": "Because.", "hours_per_week": "5",
+        f"question_{built.pk}": "Another pipeline.", f"question_{github.pk}": "not a link", "action": "save",
+    })
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'id="error_1_id_question_{github.pk}"' in html and 'value="not a link"' in html
+    application.refresh_from_db()
+    assert application.goals == "Maintain a package."
+    assert application.answers.get(question=built).value == "A pipeline."
+
+
+def test_finding_07_every_door_refuses_an_edit_that_makes_a_submitted_application_incomplete():
+    scenario = cohort_scenario(applications=1)
+    application = scenario.applications[0]  # submitted, with the required answer
+    built = scenario.questions[0]
+    with pytest.raises(services.IncompleteApplication) as refused:
+        services.application_save(
+            application=application, actor=application.applicant, data={"goals": "   "},
+            answers={built.pk: ""}, preferences=[],
+        )
+    assert set(refused.value.missing) == {"goals", built.pk}
+    application.refresh_from_db()
+    assert application.goals.strip() and application.answers.get(question=built).value
+
+
+def test_finding_07_an_empty_answer_box_never_shows_unsaved_profile_text(client):
+    scenario = cohort_scenario(applications=0)
+    person = make_mentee(name="Ana", career_goals="Become a maintainer.", hours_per_week=7)
+    client.force_login(person)
+    client.post(reverse("programs:application_edit", args=[scenario.cohort.pk]), {"goals": "", "action": "save"})
+    application = Application.objects.get(applicant=person)
+    assert application.goals == ""
+
+    html = client.get(reverse("programs:application_edit", args=[scenario.cohort.pk])).content.decode()
+
+    assert "Become a maintainer." not in html
+
+
+# --- Finding 9: the per-season limit ------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_finding_09_season_limit_holds_under_concurrent_submits():
+    require(connection.vendor == "postgresql", "the race needs Postgres (set DATABASE_URL)")
+    person = make_mentee(name="Eager")
+    program = ProgramFactory()
+    drafts = []
+    for i in range(6):
+        cohort = CohortFactory(program=program, name=f"Term {i}", season="Autumn", max_applications_per_season=2)
+        drafts.append(ApplicationFactory(
+            cohort=cohort, applicant=person, status=Application.Status.DRAFT, submitted_at=None,
+        ))
+
+    results = run_concurrently(lambda draft: services.application_submit(application=draft, actor=person), drafts)
+
+    submitted = Application.objects.filter(applicant=person, status=Application.Status.SUBMITTED).count()
+    assert submitted == 2
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert len(refused) == 4, results
+    assert all("share this limit" in " ".join(r.messages) for r in refused)
+
+
+def test_finding_09_cohort_page_shows_the_season_limit_in_words_and_the_deadline(client):
+    program = ProgramFactory(name="Open Science")
+    cohort = CohortFactory(program=program, name="Term 4", season="2026-T4", max_applications_per_season=3)
+    sibling = CohortFactory(program=ProgramFactory(name="Data Labs"), name="Term 4", season="2026-T4",
+                            max_applications_per_season=3)
+    person = make_mentee(name="Reader")
+    ApplicationFactory(cohort=sibling, applicant=person)
+    client.force_login(person)
+
+    html = client.get(cohort.get_absolute_url()).content.decode()
+
+    take_part = html.split('id="take-part"')[1]
+    assert "at most 3 applications to this cohort and the cohorts that share its limit" in take_part
+    assert "Data Labs · Term 4" in take_part and "You have submitted 1 of 3." in take_part
+    assert "2026-T4" not in html  # never the season's code
+    closes = timezone.localtime(cohort.applications_close_at)
+    assert f"Applications close: {formats.date_format(closes, 'DATETIME_FORMAT')}" in take_part
+
+
+# --- Finding 10: opening the apply page writes nothing ----------------------------------------------
+
+
+def test_finding_10_opening_apply_page_writes_nothing(client):
+    scenario = cohort_scenario(applications=0)
+    person = make_mentee(name="Curious")
+    client.force_login(person)
+
+    response = client.get(reverse("programs:application_edit", args=[scenario.cohort.pk]))
+
+    assert response.status_code == 200 and "Save draft" in response.content.decode()
+    assert not Application.objects.filter(applicant=person).exists()
+    # No phantom draft for the coordinator or in the person's own list.
+    assert "Curious" not in client.get(reverse("programs:my_applications")).content.decode()
+    assert scenario.cohort.get_absolute_url() not in client.get(reverse("programs:my_applications")).content.decode()
+    client.force_login(scenario.coordinator)
+    dashboard = client.get(reverse("programs:cohort_dashboard", args=[scenario.cohort.pk])).content.decode()
+    assert '<span class="fw-semibold" data-status="draft">0</span>' in dashboard
+
+
+def test_finding_10_the_first_save_starts_the_draft(client):
+    scenario = cohort_scenario(applications=0)
+    person = make_mentee(name="Curious")
+    client.force_login(person)
+    response = client.post(reverse("programs:application_edit", args=[scenario.cohort.pk]),
+                           {"goals": "First words.", "action": "save"})
+    assert response.status_code == 302
+    application = Application.objects.get(applicant=person, cohort=scenario.cohort)
+    assert application.status == Application.Status.DRAFT and application.goals == "First words."

@@ -42,6 +42,7 @@ def cohort_detail(request, slug, pk):
         "enrollments": list(selectors.approved_mentor_enrollments(cohort)),
         "questions": list(cohort.questions.all()),
         "application": app_selectors.application_for_cohort(user=user, cohort=cohort),
+        "season_limit": app_selectors.season_limit_for(user=user, cohort=cohort),
         "is_mentor": bool(profile and profile.is_mentor),
         "enrollment": selectors.enrollment_for(user=user, cohort=cohort),
         "takes_mentors": app_selectors.cohort_takes_mentors(cohort),
