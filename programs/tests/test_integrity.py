@@ -2,6 +2,8 @@
 
 Each of these failed on the main branch before the fix (see the issue) and passes now.
 """
+import csv
+import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -276,3 +278,30 @@ def test_finding_10_the_first_save_starts_the_draft(client):
     assert response.status_code == 302
     application = Application.objects.get(applicant=person, cohort=scenario.cohort)
     assert application.status == Application.Status.DRAFT and application.goals == "First words."
+
+
+# --- One CSV export for the coordinator's page and the admin ---------------------------------------
+
+
+def _csv(response):
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_the_coordinator_page_and_the_admin_export_the_same_formula_safe_csv(client, admin_client):
+    scenario = cohort_scenario(applications=2)
+    first = scenario.applications[0]
+    first.goals = '=HYPERLINK("http://evil.example")'
+    first.save()
+    ApplicationFactory(cohort=scenario.cohort, status=Application.Status.DRAFT, submitted_at=None)
+    client.force_login(scenario.coordinator)
+
+    from_page = _csv(client.get(reverse("programs:export_csv", args=[scenario.cohort.pk])))
+    from_admin = _csv(admin_client.post(
+        reverse("admin:programs_cohort_changelist"),
+        {"action": "export_applications_csv", "_selected_action": [scenario.cohort.pk]},
+    ))
+
+    assert from_page == from_admin
+    header, *rows = from_page
+    assert len(rows) == 2  # drafts are not applications yet, at either door
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in from_page for cell in row)
