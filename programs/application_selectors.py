@@ -6,7 +6,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Prefetch
 
 from .models import Application, ApprovalStatus, Cohort, Phase, Program, ProgramKind
+from .phases import NO_NEW_MENTORS
 from .selectors import programs_published
+from .services import season_application_count  # the count the submit service enforces
 
 Status = Application.Status
 CATALOG_PHASES = (Phase.UPCOMING, Phase.ACCEPTING)
@@ -82,8 +84,6 @@ def season_limit_for(*, user, cohort: Cohort) -> dict | None:
     )
     used = 0
     if user.is_authenticated:
-        from .services import season_application_count  # the count the submit service enforces
-
         used = season_application_count(applicant=user, cohort=cohort)
     return {"limit": limit, "shared_with": shared, "used": used, "left": max(limit - used, 0)}
 
@@ -101,7 +101,7 @@ def cohort_mentor_choices(cohort: Cohort) -> list:
 
 def cohort_takes_mentors(cohort: Cohort) -> bool:
     """Whether to offer "volunteer as a mentor": services.mentor_enrollment_request refuses later phases."""
-    return cohort.phase not in (Phase.RUNNING, Phase.FINISHED)
+    return cohort.phase not in NO_NEW_MENTORS
 
 
 def application_page_data(application: Application) -> dict:

@@ -36,6 +36,9 @@ class Phase(models.TextChoices):
     FINISHED = "finished", _("Finished")
 
 
+# Phases in which a cohort no longer takes new mentors (the volunteer service refuses; the page hides the offer).
+NO_NEW_MENTORS = (Phase.RUNNING, Phase.FINISHED)
+
 NOW, TODAY = "now", "today"
 _OPERATORS = {"gt": operator.gt, "lt": operator.lt, "lte": operator.le, "exact": operator.eq}
 

@@ -1,4 +1,4 @@
-"""The verbs of the programs app. Each checks who may do it and in which state, in one transaction."""
+"""Applications: start, save, submit, withdraw, decide. Each checks who and in which state, in one transaction."""
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -8,18 +8,9 @@ from django.utils.translation import ngettext
 
 from notifications.services import notify
 
-from .kinds import GROUP, ORGANIZATION, PROJECT, applicant_type
-from .models import (
-    Answer,
-    Application,
-    ApplicationEvent,
-    ApplicationPreference,
-    ApprovalStatus,
-    Cohort,
-    MentorEnrollment,
-    Review,
-)
-from .permissions import is_approved_mentor, is_coordinator
+from ..kinds import GROUP, ORGANIZATION, PROJECT, applicant_type
+from ..models import Answer, Application, ApplicationEvent, ApplicationPreference, ApprovalStatus, Cohort, MentorEnrollment
+from ..permissions import is_coordinator
 
 Status = Application.Status
 
@@ -35,9 +26,6 @@ class IncompleteApplication(ValidationError):
     def __init__(self, missing: dict):
         self.missing = missing
         super().__init__(_("Please answer: %(list)s.") % {"list": "; ".join(str(label) for label in missing.values())})
-
-
-# --- Applications -----------------------------------------------------------------
 
 
 def application_start(*, applicant, cohort: Cohort) -> tuple[Application, bool]:
@@ -300,132 +288,3 @@ def _transition(application: Application, to_status: str, *, actor, note: str = 
     )
 
 
-# --- Mentors volunteer ------------------------------------------------------------
-
-
-def mentor_enrollment_request(*, mentor, cohort: Cohort, capacity: int, offer: str = "", topics: str = "") -> MentorEnrollment:
-    enrollment = MentorEnrollment.objects.filter(cohort=cohort, mentor=mentor).first()
-    if enrollment is not None and enrollment.status in (ApprovalStatus.PENDING, ApprovalStatus.APPROVED):
-        enrollment.capacity, enrollment.offer, enrollment.topics = capacity, offer, topics
-        enrollment.save(update_fields=["capacity", "offer", "topics"])
-        return enrollment
-    if cohort.phase in ("running", "finished"):
-        raise ValidationError(_("This cohort no longer takes new mentors."))
-    with transaction.atomic():
-        if enrollment is None:
-            try:
-                with transaction.atomic():
-                    enrollment = MentorEnrollment.objects.create(
-                        cohort=cohort, mentor=mentor, capacity=capacity, offer=offer, topics=topics,
-                    )
-            except IntegrityError:
-                return MentorEnrollment.objects.get(cohort=cohort, mentor=mentor)
-        else:  # declined or withdrawn before: ask again
-            enrollment.status = ApprovalStatus.PENDING
-            enrollment.capacity, enrollment.offer, enrollment.topics = capacity, offer, topics
-            enrollment.decided_by, enrollment.decided_at = None, None
-            enrollment.save()
-        _notify_enrollment(enrollment, event=f"requested:{enrollment.created_at.timestamp()}:{timezone.now().timestamp()}")
-    return enrollment
-
-
-def mentor_enrollment_decide(*, enrollment: MentorEnrollment, approve: bool, actor) -> MentorEnrollment:
-    if not is_coordinator(actor, enrollment.cohort.program_id):
-        raise PermissionDenied
-    with transaction.atomic():
-        enrollment = MentorEnrollment.objects.select_for_update().select_related("cohort__program").get(pk=enrollment.pk)
-        target = ApprovalStatus.APPROVED if approve else ApprovalStatus.DECLINED
-        if enrollment.status == target:
-            return enrollment
-        if enrollment.status == ApprovalStatus.WITHDRAWN:
-            raise InvalidTransition(_("The mentor withdrew; they must volunteer again."))
-        enrollment.status, enrollment.decided_by, enrollment.decided_at = target, actor, timezone.now()
-        enrollment.save()
-        _notify_enrollment(enrollment, event=f"{target}:{enrollment.decided_at.timestamp()}")
-    return enrollment
-
-
-def mentor_enrollment_withdraw(*, enrollment: MentorEnrollment, actor) -> MentorEnrollment:
-    if actor.pk != enrollment.mentor_id:
-        raise PermissionDenied
-    with transaction.atomic():
-        enrollment = MentorEnrollment.objects.select_for_update().get(pk=enrollment.pk)
-        if enrollment.status == ApprovalStatus.WITHDRAWN:
-            return enrollment
-        enrollment.status = ApprovalStatus.WITHDRAWN
-        enrollment.save(update_fields=["status"])
-    return enrollment
-
-
-def _notify_enrollment(enrollment: MentorEnrollment, *, event: str) -> None:
-    cohort = enrollment.cohort
-    notify(
-        user=enrollment.mentor,
-        kind="mentor_enrollment",
-        key=f"enrollment:{enrollment.pk}:{event}",
-        context={
-            "name": enrollment.mentor.get_full_name(),
-            "status": enrollment.status,
-            "program": cohort.program.name,
-            "cohort": cohort.name,
-            "url": cohort.get_absolute_url(),
-        },
-    )
-
-
-# --- Reviews ----------------------------------------------------------------------
-
-
-def weighted_score(*, criteria, scores: dict) -> float | None:
-    """Weighted mean of 1-5 scores over the rubric; None when nothing was scored."""
-    total = weight_sum = 0.0
-    for criterion in criteria:
-        value = scores.get(str(criterion.pk))
-        if value is None:
-            continue
-        weight = float(criterion.weight)
-        total += weight * float(value)
-        weight_sum += weight
-    return round(total / weight_sum, 4) if weight_sum else None
-
-
-def review_submit(*, application: Application, reviewer, scores: dict, recommendation: str = "",
-                  comment: str = "", conflict_of_interest: bool = False, conflict_details: str = "") -> Review:
-    """Create or update the reviewer's review. Only approved mentors of the cohort review."""
-    if not is_approved_mentor(reviewer, application.cohort_id):
-        raise PermissionDenied
-    if application.applicant_id == reviewer.pk:
-        raise PermissionDenied
-    if application.status in (Status.DRAFT, Status.WITHDRAWN):
-        raise ValidationError(_("This application is not open for review."))
-    criteria = list(application.cohort.criteria.all())
-    clean_scores = {}
-    for criterion in criteria:
-        value = scores.get(str(criterion.pk), scores.get(criterion.pk))
-        if value in (None, ""):
-            continue
-        try:
-            value = int(value)
-        except (TypeError, ValueError):
-            raise ValidationError(_("Scores go from 1 to 5.")) from None
-        if not 1 <= value <= 5:
-            raise ValidationError(_("Scores go from 1 to 5."))
-        clean_scores[str(criterion.pk)] = value
-    if conflict_of_interest:
-        clean_scores, recommendation = {}, ""  # a conflicted reviewer does not score
-    with transaction.atomic():
-        review, _created = Review.objects.update_or_create(
-            application=application, reviewer=reviewer,
-            defaults={
-                "scores": clean_scores,
-                "weighted_score": weighted_score(criteria=criteria, scores=clean_scores),
-                "recommendation": recommendation,
-                "comment": comment,
-                "conflict_of_interest": conflict_of_interest,
-                "conflict_details": conflict_details,
-            },
-        )
-        locked = Application.objects.select_for_update().get(pk=application.pk)
-        if locked.status == Status.SUBMITTED and not conflict_of_interest:
-            _transition(locked, Status.UNDER_REVIEW, actor=reviewer)
-    return review
