@@ -3,12 +3,14 @@
 Each of these failed on the main branch before the fix (see the issue) and passes now.
 """
 import csv
+import importlib
 import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import F
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -19,7 +21,7 @@ from accounts.tests.factories import make_mentee
 from conftest import require
 from programs import services
 from programs.dates import cohort_today
-from programs.models import Application, Cohort, Phase
+from programs.models import Answer, Application, Cohort, Phase
 from programs.tests.factories import ApplicationFactory, CohortFactory, ProgramFactory, cohort_scenario
 from tests.concurrency import run_concurrently
 
@@ -305,3 +307,22 @@ def test_the_coordinator_page_and_the_admin_export_the_same_formula_safe_csv(cli
     header, *rows = from_page
     assert len(rows) == 2  # drafts are not applications yet, at either door
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in from_page for cell in row)
+
+
+def test_finding_10_phantom_drafts_from_old_page_views_are_removed_and_saved_drafts_kept():
+    from django.apps import apps
+
+    migration = importlib.import_module("programs.migrations.0003_remove_phantom_drafts")
+    scenario = cohort_scenario(applications=0)
+    blank = {"status": Application.Status.DRAFT, "submitted_at": None, "goals": "", "motivation": ""}
+    phantom = ApplicationFactory(cohort=scenario.cohort, **blank)  # opened, never saved
+    saved_empty = ApplicationFactory(cohort=scenario.cohort, **blank)
+    Application.objects.filter(pk=saved_empty.pk).update(updated_at=F("created_at") + timedelta(minutes=5))
+    answered = ApplicationFactory(cohort=scenario.cohort, **blank)
+    Answer.objects.create(application=answered, question=scenario.questions[0], value="")
+    with_goals = ApplicationFactory(cohort=scenario.cohort, **{**blank, "goals": "Something."})
+
+    migration.remove_phantom_drafts(apps, None)
+
+    assert set(Application.objects.values_list("pk", flat=True)) == {saved_empty.pk, answered.pk, with_goals.pk}
+    assert not Application.objects.filter(pk=phantom.pk).exists()
