@@ -180,6 +180,7 @@ def test_submit_with_missing_required_answers_shows_an_error_and_stays_a_draft(c
     assert response.status_code == 200
     html = response.content.decode()
     assert "Please answer: What have you built?" in html
+    assert f'id="error_1_id_question_{built.pk}"' in html  # and beside the question itself
     assert "saved but not submitted" in html
     application = Application.objects.get(applicant=mentee)
     assert application.status == Status.DRAFT and application.submitted_at is None

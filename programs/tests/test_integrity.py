@@ -154,7 +154,7 @@ def test_finding_07_edit_after_submit_cannot_drop_required_answer(client):
     assert response.status_code == 200
     html = response.content.decode()
     assert f'id="error_1_id_question_{built.pk}"' in html  # the error sits under the emptied answer
-    assert "This is needed for a submitted application." in html
+    assert "This is needed to submit." in html
     assert "New goals I just typed." in html  # nothing typed is lost
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED

@@ -47,7 +47,7 @@ def _errors_beside_fields(form: ApplicationForm, missing: dict) -> None:
     for key, label in missing.items():
         name = question_field_name(questions[key]) if key in questions else key
         if name in form.fields:
-            form.add_error(name, _("This is needed for a submitted application."))
+            form.add_error(name, _("This is needed to submit."))
         else:
             form.add_error(None, _("Please answer: %(list)s.") % {"list": label})
 
