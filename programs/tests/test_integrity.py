@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from accounts.tests.factories import make_mentee
 from conftest import require
+from notifications.models import Notification
 from programs import services
 from programs.dates import cohort_today
 from programs.models import Answer, Application, Cohort, Phase
@@ -330,3 +331,23 @@ def test_finding_10_phantom_drafts_from_old_page_views_are_removed_and_saved_dra
 
     assert set(Application.objects.values_list("pk", flat=True)) == {saved_empty.pk, answered.pk, with_goals.pk}
     assert not Application.objects.filter(pk=phantom.pk).exists()
+
+
+def test_finding_08_reminders_use_the_one_phase_rule():
+    """No "your draft closes soon" for a cohort a coordinator already moved on to reviewing."""
+    from programs.reminders import draft_closing
+
+    now = timezone.now()
+    closing_soon = {"applications_open_at": now - timedelta(days=9), "applications_close_at": now + timedelta(hours=20)}
+    open_cohort = CohortFactory(**closing_soon)
+    moved_on = CohortFactory(**closing_soon, phase_override=Phase.REVIEWING)
+    reminded = make_mentee(name="Reminded")
+    not_reminded = make_mentee(name="Not reminded")
+    blank = {"status": Application.Status.DRAFT, "submitted_at": None}
+    ApplicationFactory(cohort=open_cohort, applicant=reminded, **blank)
+    ApplicationFactory(cohort=moved_on, applicant=not_reminded, **blank)
+
+    draft_closing(now=now)
+
+    assert Notification.objects.filter(user=reminded, kind="application_reminder").count() == 1
+    assert not Notification.objects.filter(user=not_reminded).exists()
