@@ -1,17 +1,15 @@
 """Site admins enroll programs here: program with cohorts inline, cohort with questions and rubric inline."""
-import csv
 from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from . import exports, services
 from .models import (
     Application,
     ApplicationEvent,
@@ -168,26 +166,8 @@ class CohortAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Export applications as CSV"))
     def export_applications_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="applications.csv"'
-        writer = csv.writer(response)
-        writer.writerow(["cohort", "application", "applicant", "email", "status", "submitted_at", "goals"])
-        rows = (
-            Application.objects.filter(cohort__in=queryset)
-            .select_related("cohort__program", "applicant__profile")
-            .order_by("cohort_id", "pk")
-        )
-        for app in rows:
-            writer.writerow([
-                csv_safe(str(app.cohort)), app.pk, csv_safe(app.applicant.profile.name), app.applicant.email,
-                app.status, app.submitted_at.isoformat() if app.submitted_at else "", csv_safe(app.goals),
-            ])
-        return response
-
-
-def csv_safe(value: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas: neutralise them."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+        # The same export as the coordinator's page (programs.exports): one module, one set of columns.
+        return exports.applications_csv_response(list(queryset.select_related("program").order_by("pk")))
 
 
 @admin.register(MentorEnrollment)

@@ -36,16 +36,15 @@ RECENT_CHECK_INS = 5
 
 
 def next_cohorts_by_program(program_ids: Iterable[int], *, now=None) -> dict[int, Cohort]:
-    """For each program, its next cohort that is upcoming or accepting applications (one query)."""
-    now = now or timezone.now()
+    """For each program, its next cohort that is upcoming or accepting applications (one query;
+    the phase is programs' one rule, in SQL)."""
     candidates = (
-        Cohort.objects.filter(program_id__in=set(program_ids), ends_on__gte=today(now))
+        Cohort.objects.in_phase(Phase.UPCOMING, Phase.ACCEPTING, now=now).filter(program_id__in=set(program_ids))
         .select_related("program").order_by("applications_open_at", "pk")
     )
     found: dict[int, Cohort] = {}
     for cohort in candidates:
-        if cohort.program_id not in found and cohort.phase_at(now) in (Phase.UPCOMING, Phase.ACCEPTING):
-            found[cohort.program_id] = cohort
+        found.setdefault(cohort.program_id, cohort)
     return found
 
 
