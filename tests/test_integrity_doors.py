@@ -2,10 +2,15 @@
 
 One test per finding, named after it; each failed on main before this branch.
 """
+import os
+import shutil
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
@@ -77,3 +82,20 @@ def test_finding_13_due_scan_expires_requests(client):
         call_command("run_due_scan")  # a second scan changes nothing
         assert MentorshipRequest.objects.get(pk=request.pk).responded_at == request.responded_at
         assert accept not in client.get(detail).content.decode()
+
+
+def test_finding_16_fresh_clone_migrate_creates_var(tmp_path):
+    """`manage.py migrate` is the first command on a fresh clone: it must not need a `mkdir var` first."""
+    clone = tmp_path / "clone"
+    shutil.copytree(settings.BASE_DIR, clone, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "var", "__pycache__", "staticfiles", "media", "node_modules"))
+    assert not (clone / "var").exists()
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "EMAIL_URL", "EMAIL_FILE_PATH", "DJANGO_SETTINGS_MODULE")}
+
+    done = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=clone, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (clone / "var" / "db.sqlite3").is_file()
+    assert (clone / "var" / "mail").is_dir()
