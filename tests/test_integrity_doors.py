@@ -17,7 +17,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.tests.factories import make_mentee
+from accounts.tests.factories import UserFactory, make_mentee
 from conftest import require
 from mentor_requests import services as request_services
 from mentor_requests.models import MentorshipRequest
@@ -99,3 +99,15 @@ def test_finding_16_fresh_clone_migrate_creates_var(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert (clone / "var" / "db.sqlite3").is_file()
     assert (clone / "var" / "mail").is_dir()
+
+
+@pytest.mark.django_db
+def test_finding_15_nul_byte_in_url_is_not_a_500(client):
+    """The calendar feed looked its token up with a NUL in it, and Postgres refused the query."""
+    client.raise_request_exception = False
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert client.get("/mentorships/calendar/%00.ics").status_code == 404
+    assert client.get("/mentorships/calendar/%FF.ics").status_code == 404
+    assert client.get("/admin/programs/application/", {"q": "\x00"}).status_code == 400
+    assert client.get("/programs/?q=%FF").status_code == 400
+    assert client.post(reverse("accounts:profile_edit"), {"display_name": "a\x00b"}).status_code == 400
