@@ -111,3 +111,119 @@ def test_finding_15_nul_byte_in_url_is_not_a_500(client):
     assert client.get("/admin/programs/application/", {"q": "\x00"}).status_code == 400
     assert client.get("/programs/?q=%FF").status_code == 400
     assert client.post(reverse("accounts:profile_edit"), {"display_name": "a\x00b"}).status_code == 400
+
+
+# --------------------------------------------------------------------------- finding 11: the admin door
+
+# Fields that only a service may change, per model (besides every field called "status").
+SERVICE_ONLY_FIELDS = {
+    "programs.mentorenrollment": {"capacity", "decided_by", "decided_at"},
+    "mentoring.mentorship": {"mentor", "mentee", "enrollment", "starts_on", "ends_on"},
+    "mentor_requests.mentorshiprequest": {"mentorship", "responded_at"},
+    "matching.matchproposal": {"enrollment", "mentorship", "locked"},
+}
+
+
+def _admin_form_fields(client, model, obj) -> set[str] | None:
+    """The fields the admin's change page lets a person type into, or None when it cannot be changed."""
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[obj.pk])
+    response = client.get(url)
+    assert response.status_code in (200, 403), (url, response.status_code)
+    if response.status_code == 403 or not response.context["has_change_permission"]:
+        return None
+    fields = set(response.context["adminform"].form.fields)
+    for inline in response.context["inline_admin_formsets"]:
+        for form in inline.formset.forms:
+            fields |= {f"{inline.formset.prefix}.{name}" for name in form.fields}
+    return fields
+
+
+@pytest.mark.django_db
+def test_finding_11_admin_status_fields_are_read_only(client):
+    from django.contrib import admin
+
+    from tests.url_walk import build_world
+
+    world = build_world()
+    client.force_login(world.people["site_admin"])
+    checked, editable = [], []
+    for model in admin.site._registry:
+        label = model._meta.label_lower
+        guarded = {f.name for f in model._meta.fields if f.name == "status"} | SERVICE_ONLY_FIELDS.get(label, set())
+        if not guarded:
+            continue
+        obj = model._default_manager.order_by("pk").first()
+        assert obj is not None, f"the scenario has no {label} to open in the admin"
+        fields = _admin_form_fields(client, model, obj)
+        checked.append(label)
+        if fields is not None:
+            editable += [f"{label}.{name}" for name in sorted(guarded & fields)]
+            editable += [f"{label} inline {name}" for name in sorted(fields) if name.endswith(".status")]
+    assert not editable, f"editable in the admin, bypassing the services: {editable}"
+    assert {"programs.application", "programs.mentorenrollment", "matching.matchproposal", "matching.matchrun",
+            "mentoring.mentorship", "mentor_requests.mentorshiprequest", "notifications.notification"} <= set(checked)
+
+    # Rows that only a service may create cannot be added by hand either.
+    for name in ("mentoring_mentorship", "mentor_requests_mentorshiprequest", "matching_matchproposal",
+                 "matching_matchrun", "programs_mentorenrollment", "programs_application"):
+        assert client.get(reverse(f"admin:{name}_add")).status_code == 403, name
+
+
+@pytest.mark.django_db
+def test_finding_11_admin_actions_go_through_services(admin_client, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from matching.tests.factories import MatchProposalFactory, MatchRunFactory
+    from mentoring.models import Mentorship
+    from programs.models import ApprovalStatus, MentorEnrollment
+
+    # Direct requests: accepting in the admin starts the mentorship through mentorship_create, with its
+    # capacity check and its emails; the request over capacity stays waiting and the admin says why.
+    cohort = rolling_cohort()
+    enrollment = EnrollmentFactory(cohort=cohort, capacity=1)
+    first = send_request(make_mentee(name="First Asker"), enrollment.mentor, cohort)
+    second = send_request(make_mentee(name="Second Asker"), enrollment.mentor, cohort)
+    changelist = reverse("admin:mentor_requests_mentorshiprequest_changelist")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(changelist, {"action": "accept", "_selected_action": [first.pk, second.pk]},
+                                     follow=True)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == MentorshipRequest.Status.ACCEPTED and first.mentorship.enrollment == enrollment
+    assert second.status == MentorshipRequest.Status.PENDING
+    assert "no place left" in response.content.decode()
+    assert Mentorship.objects.filter(enrollment=enrollment).count() == 1
+    assert any(m.to == [first.mentee.email] and "accepted your request" in m.subject for m in mail.outbox)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(changelist, {"action": "decline", "_selected_action": [second.pk]})
+    second.refresh_from_db()
+    assert second.status == MentorshipRequest.Status.DECLINED
+    assert any(m.to == [second.mentee.email] and "answered your request" in m.subject for m in mail.outbox)
+
+    # Mentor approval: the service's decision and its email.
+    pending = EnrollmentFactory(cohort=CohortFactory(), status=ApprovalStatus.PENDING)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("admin:programs_mentorenrollment_changelist"),
+                          {"action": "approve", "_selected_action": [pending.pk]})
+    assert MentorEnrollment.objects.get(pk=pending.pk).status == ApprovalStatus.APPROVED
+    assert [m.to for m in mail.outbox] == [[pending.mentor.email]]
+
+    # A matching proposal: confirmed through proposal_confirm (the application accepted, the pair created).
+    run = MatchRunFactory(cohort=CohortFactory())
+    proposal = MatchProposalFactory(run=run, enrollment=EnrollmentFactory(cohort=run.cohort, capacity=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("admin:matching_matchproposal_changelist"),
+                          {"action": "confirm", "_selected_action": [proposal.pk]})
+    proposal.refresh_from_db()
+    assert proposal.mentorship is not None and proposal.mentorship.mentee == proposal.application.applicant
+    assert proposal.application.status == "accepted"
+
+    # A mentorship is never typed in by hand: the add page is closed, and a POST to it creates nothing.
+    before = Mentorship.objects.count()
+    response = admin_client.post(reverse("admin:mentoring_mentorship_add"), {
+        "cohort": cohort.pk, "mentor": enrollment.mentor.pk, "mentee": second.mentee.pk,
+        "enrollment": enrollment.pk, "status": "active", "starts_on": "2026-01-01", "ends_on": "2026-04-01"})
+    assert response.status_code == 403 and Mentorship.objects.count() == before
