@@ -14,6 +14,14 @@ class MatchingSettingsAdmin(admin.ModelAdmin):
     search_fields = ("cohort__name", "cohort__program__name")
     raw_id_fields = ("cohort", "updated_by")
 
+    # Settings change on the cohort's matching page, through matching_settings_update, which checks
+    # them and marks the last run outdated; an edit here would skip both.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(MatchRun)
 class MatchRunAdmin(admin.ModelAdmin):

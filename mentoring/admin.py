@@ -142,6 +142,14 @@ class EvaluationAdmin(admin.ModelAdmin):
     raw_id_fields = ("mentorship", "author")
     inlines = [EvaluationAnswerInline]
 
+    # An evaluation is what its author submitted (evaluation_submit checks the window and the role):
+    # the admin reads it, never writes one.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
     @admin.display(boolean=True, description=_("late"))
     def late(self, obj):
         return obj.is_late
