@@ -89,7 +89,7 @@ def request_send(*, mentee, mentor, cohort, about_me: str, experience: str, lear
     with transaction.atomic():
         # The limit counts rows that may not exist yet: lock the mentee's user row, which always
         # exists, so two quick submissions queue up and the second one sees the first.
-        get_user_model().objects.select_for_update().only("pk").get(pk=mentee.pk)
+        get_user_model().objects.select_for_update(no_key=True).only("pk").get(pk=mentee.pk)
         if open_request_count(mentee=mentee) >= max_open_requests():
             raise ValidationError(
                 _("You already have %(n)d requests waiting for an answer. Wait for one or withdraw it first.")
