@@ -293,3 +293,11 @@ class ReviewAdmin(admin.ModelAdmin):
     list_filter = ("recommendation", "conflict_of_interest", "application__cohort__program")
     list_select_related = ("application__applicant", "application__cohort", "reviewer")
     raw_id_fields = ("application", "reviewer")
+
+    # A review is what its reviewer submitted (review_submit checks who may review and computes the
+    # weighted score from the rubric): the admin reads it, never writes one.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
