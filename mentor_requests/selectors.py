@@ -23,7 +23,7 @@ def may_answer(*, user, request: MentorshipRequest) -> bool:
     return user.is_authenticated and (request.mentor_id == user.pk or is_site_admin(user))
 
 
-def request_actions(*, user, request: MentorshipRequest, role: str | None) -> dict[str, bool]:
+def request_actions(*, request: MentorshipRequest, role: str | None) -> dict[str, bool]:
     """What the request page offers this person now. An answer-by time that has passed closes the
     request for answers at once, before the due scan marks it expired."""
     return {

@@ -57,7 +57,7 @@ def request_list(request):
 @login_required
 def request_detail(request, pk):
     mentorship_request, role = selectors.request_get_for_user(user=request.user, pk=pk)
-    actions = selectors.request_actions(user=request.user, request=mentorship_request, role=role)
+    actions = selectors.request_actions(request=mentorship_request, role=role)
     answer_form = None
     if actions["answer"]:
         answer_form = AnswerForm(suggestions=services.suggest_mentors(
