@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import notify
-from programs.models import ApprovalStatus, MentorEnrollment
+from programs.models import ApprovalStatus, Cohort, MentorEnrollment
 
 from ..models import EarlyEndRequest, Mentorship, MentorshipEvent, MentorshipExtension, Role
 from ..selectors import mentorship_role
+from ..selectors.capacity import capacity_left, cohort_places_left
 
 PARTICIPANTS = (Role.MENTOR, Role.MENTEE)
 COORDINATOR = "coordinator"
@@ -24,22 +25,24 @@ class CapacityFull(ValidationError):
     """The mentor has no place left in this cohort."""
 
 
+class CohortFull(ValidationError):
+    """The cohort has reached its maximum number of mentees."""
+
+
 class InvalidTransition(ValidationError):
     """The mentorship cannot go from its current status to the one asked for."""
 
 
-def capacity_left(enrollment: MentorEnrollment) -> int:
-    return enrollment.capacity - Mentorship.objects.holding_a_place().filter(enrollment=enrollment).count()
-
-
 def mentorship_create(*, enrollment: MentorEnrollment, mentee, actor=None, application=None,
                       status: str = Mentorship.Status.ACTIVE) -> Mentorship:
-    """Pair a mentee with an approved mentor's place in a cohort.
+    """Pair a mentee with an approved mentor's place in a cohort: the one door for every pair.
 
-    The enrollment row is locked first, so concurrent confirmations queue up behind each
-    other and the count they see is the real one: at most `capacity` mentorships.
+    The cohort row is locked first, then the enrollment row (always in that order), so concurrent
+    creations in a cohort queue up behind each other and the counts they see are the real ones:
+    at most `capacity` mentorships per mentor and at most `max_mentees` per cohort.
     """
     with transaction.atomic():
+        Cohort.objects.select_for_update(no_key=True).filter(pk=enrollment.cohort_id).first()
         enrollment = (
             MentorEnrollment.objects.select_for_update(no_key=True)
             .select_related("cohort__program", "mentor")
@@ -52,6 +55,13 @@ def mentorship_create(*, enrollment: MentorEnrollment, mentee, actor=None, appli
         if capacity_left(enrollment) <= 0:
             raise CapacityFull(_("%(name)s has no place left in this cohort.") % {"name": enrollment.mentor.get_full_name()})
         cohort = enrollment.cohort
+        left = cohort_places_left(cohort)
+        if left is not None and left <= 0:
+            raise CohortFull(
+                _("%(cohort)s has reached its maximum of %(count)s mentees.")
+                % {"cohort": cohort.name, "count": cohort.max_mentees},
+                code="cohort_full",
+            )
         try:
             with transaction.atomic():
                 mentorship = Mentorship.objects.create(
