@@ -16,24 +16,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Profile, Skill
 from mentoring.models import Mentorship
-from programs.models import Application, ApplicationPreference, ApprovalStatus, Cohort, MentorEnrollment, Review
+from programs.models import Application, ApplicationPreference, Cohort, Review
 from programs.selectors import application_scores
 
 from .engine import Problem, Weights
 from .models import PairRule, default_parameters
-
-# Applications that the matching considers: submitted and not yet decided, or waitlisted.
-OPEN_APPLICATION_STATUSES = (
-    Application.Status.SUBMITTED, Application.Status.UNDER_REVIEW, Application.Status.WAITLISTED,
-)
-
-
-def open_applications(cohort: Cohort | int) -> QuerySet:
-    return Application.objects.filter(cohort=cohort, status__in=OPEN_APPLICATION_STATUSES)
-
-
-def approved_enrollments(cohort: Cohort | int) -> QuerySet:
-    return MentorEnrollment.objects.filter(cohort=cohort, status=ApprovalStatus.APPROVED)
+from .pool import approved_enrollments, matching_pool
 
 
 def weights_from(params: dict) -> Weights:
@@ -65,6 +53,7 @@ class CohortProblem:
     language_names: dict[str, str]
     conflicts: set[tuple[int, int]]  # (i, j): conflict of interest or the same person
     rules: dict[tuple[int, int], str]  # (i, j) -> PairRule.Kind
+    max_pairs: int | None = None  # places the cohort's maximum mentees leaves (None: no maximum)
     warnings: list[str] = field(default_factory=list)
     _idf: dict | None = None
 
@@ -112,12 +101,13 @@ def build_cohort_problem(
 ) -> CohortProblem:
     """Read the cohort in bulk and build the engine's Problem.
 
-    `applications` / `enrollments` narrow the two sides (default: the cohort's open applications and
+    `applications` / `enrollments` narrow the two sides (default: the cohort's matching pool and
     approved mentors). Applicants who already hold a mentorship in the cohort are left out unless
-    `exclude_matched` is False; mentors' capacity is what their mentorships leave free.
+    `exclude_matched` is False; mentors' capacity is what their mentorships leave free, and the
+    number of new pairs is at most what the cohort's maximum mentees leaves (`max_pairs`).
     """
     params = {**default_parameters(), **(params or {})}
-    applications = open_applications(cohort) if applications is None else applications
+    applications = matching_pool(cohort) if applications is None else applications
     enrollments = approved_enrollments(cohort) if enrollments is None else enrollments
     app_pks = applications.values("pk")
     applicant_pks = applications.values("applicant_id")
@@ -127,12 +117,16 @@ def build_cohort_problem(
     # 1. mentorships already holding a place in this cohort: busy mentees, places used
     held_by_enrollment: dict[int, int] = defaultdict(int)
     busy_mentees = set()
+    places_held = 0
     for mentee_id, enrollment_id in Mentorship.objects.holding_a_place().filter(cohort=cohort).values_list(
         "mentee_id", "enrollment_id",
     ):
         busy_mentees.add(mentee_id)
+        places_held += 1
         if enrollment_id is not None:
             held_by_enrollment[enrollment_id] += 1
+    # TODO(i10-mentoring): read the cohort's places left from mentoring's one definition once it lands.
+    max_pairs = None if cohort.max_mentees is None else max(0, cohort.max_mentees - places_held)
 
     # 2. applications (one row each, profile joined)
     app_rows = [
@@ -239,6 +233,10 @@ def build_cohort_problem(
                 warnings.append(_("A lock was ignored: %(mentor)s has no place left for %(mentee)s.") % {
                     "mentee": _name(app_rows[i][7], app_rows[i][8]), "mentor": _name(enr_rows[j][8], enr_rows[j][9]),
                 })
+            elif max_pairs is not None and len(locked) >= max_pairs:
+                warnings.append(_("A lock was ignored: the cohort has reached its maximum mentees (%(mentee)s).") % {
+                    "mentee": _name(app_rows[i][7], app_rows[i][8]),
+                })
             else:
                 locks_per_mentor[j] += 1
                 rules[(i, j)] = kind
@@ -287,5 +285,6 @@ def build_cohort_problem(
         language_names=language_names,
         conflicts=conflicts,
         rules=rules,
+        max_pairs=max_pairs,
         warnings=warnings,
     )
