@@ -235,6 +235,7 @@ class UnmatchedReason(models.TextChoices):
     NO_ELIGIBLE_MENTOR = "no_eligible_mentor", _("No eligible mentor (no shared language, conflicts or ruled out)")
     BELOW_MIN_SCORE = "below_min_score", _("Every possible mentor scores below the minimum")
     CAPACITY_FULL = "capacity_full", _("The mentors who fit are full")
+    COHORT_FULL = "cohort_full", _("The cohort has reached its maximum mentees")
 
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Profile, Skill
 from mentoring.models import Mentorship
+from mentoring.selectors import cohort_places_left, enrollments_with_places_left
 from programs.models import Application, ApplicationPreference, Cohort, Review
 from programs.selectors import application_scores
 
@@ -72,6 +73,7 @@ class CohortProblem:
         return {pk: j for j, pk in enumerate(self.enrollment_ids)}
 
     def capacity_left(self, j: int) -> int:
+        """Places mentor j has left (mentoring's `capacity_left`, read in bulk), never below 0."""
         return max(0, self.capacity[j] - self.held[j])
 
     def skill_idf(self) -> dict[int, float]:
@@ -114,19 +116,10 @@ def build_cohort_problem(
     mentor_pks = enrollments.values("mentor_id")
     warnings: list[str] = []
 
-    # 1. mentorships already holding a place in this cohort: busy mentees, places used
-    held_by_enrollment: dict[int, int] = defaultdict(int)
-    busy_mentees = set()
-    places_held = 0
-    for mentee_id, enrollment_id in Mentorship.objects.holding_a_place().filter(cohort=cohort).values_list(
-        "mentee_id", "enrollment_id",
-    ):
-        busy_mentees.add(mentee_id)
-        places_held += 1
-        if enrollment_id is not None:
-            held_by_enrollment[enrollment_id] += 1
-    # TODO(i10-mentoring): read the cohort's places left from mentoring's one definition once it lands.
-    max_pairs = None if cohort.max_mentees is None else max(0, cohort.max_mentees - places_held)
+    # 1. mentorships already holding a place in this cohort: busy mentees; the places the cohort has left
+    busy_mentees = set(Mentorship.objects.holding_a_place().filter(cohort=cohort).values_list("mentee_id", flat=True))
+    cohort_left = cohort_places_left(cohort)
+    max_pairs = None if cohort_left is None else max(0, cohort_left)
 
     # 2. applications (one row each, profile joined)
     app_rows = [
@@ -137,10 +130,11 @@ def build_cohort_problem(
         )
         if not (exclude_matched and row[1] in busy_mentees)
     ]
-    # 3. mentor places (one row each, profile joined)
-    enr_rows = list(enrollments.order_by("pk").values_list(
+    # 3. mentor places (one row each, profile joined, places taken and left as mentoring counts them)
+    enr_rows = list(enrollments_with_places_left(enrollments).order_by("pk").values_list(
         "pk", "mentor_id", "capacity", "offer", "topics", "mentor__profile__utc_offset_minutes",
         "mentor__profile__hours_per_week", "mentor__profile__bio", "mentor__profile__display_name", "mentor__email",
+        "places_taken", "places_left",
     ))
     app_index = {row[0]: i for i, row in enumerate(app_rows)}
     enr_index = {row[0]: j for j, row in enumerate(enr_rows)}
@@ -211,7 +205,7 @@ def build_cohort_problem(
             conflicts.add((i, mentor_j[applicant_id]))
 
     # 11. the coordinator's rules
-    capacity_left = [max(0, row[2] - held_by_enrollment.get(row[0], 0)) for row in enr_rows]
+    capacity_left = [max(0, row[11]) for row in enr_rows]
     rules: dict[tuple[int, int], str] = {}
     ruled_out, locked = [], []
     if include_rules:
@@ -278,7 +272,7 @@ def build_cohort_problem(
         mentor_ids=[row[1] for row in enr_rows],
         mentor_names=[_name(row[8], row[9]) for row in enr_rows],
         capacity=[row[2] for row in enr_rows],
-        held=[held_by_enrollment.get(row[0], 0) for row in enr_rows],
+        held=[row[10] for row in enr_rows],
         wanted=[frozenset(s) for s in wanted],
         expertise=[frozenset(s) for s in expertise],
         skill_names=skill_names,

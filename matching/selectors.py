@@ -9,7 +9,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 from django.http import Http404
 
-from mentoring.models import Mentorship
+from mentoring.selectors import enrollments_with_places_left
 from programs.models import Application, Cohort
 from programs.permissions import is_coordinator
 
@@ -95,20 +95,16 @@ def run_proposals(run: MatchRun, *, sort: str = "score", mentor: int | None = No
 
 
 def run_mentors(run: MatchRun):
-    """The cohort's approved mentors with their capacity, mentorships and open proposals in this run."""
+    """The cohort's approved mentors with their capacity, places taken (mentoring's count) and open proposals in this run."""
     proposed = (
         MatchProposal.objects.filter(run=run, enrollment=OuterRef("pk"), status__in=OPEN_PROPOSAL_STATUSES)
         .values("enrollment").annotate(c=Count("pk")).values("c")
     )
-    held = (
-        Mentorship.objects.holding_a_place().filter(enrollment=OuterRef("pk"))
-        .values("enrollment").annotate(c=Count("pk")).values("c")
-    )
     zero = Value(0, output_field=IntegerField())
     return list(
-        approved_enrollments(run.cohort_id)
+        enrollments_with_places_left(approved_enrollments(run.cohort_id))
         .select_related("mentor__profile")
-        .annotate(proposed=Coalesce(Subquery(proposed), zero), held=Coalesce(Subquery(held), zero))
+        .annotate(proposed=Coalesce(Subquery(proposed), zero))
         .order_by(Lower("mentor__profile__display_name"), "pk")
     )
 

@@ -1,7 +1,8 @@
 """Making one pair, from a confirmed proposal or by hand: the rules every pair passes, then the mentorship.
 
-Both doors lock the mentor's place first (the same row `mentoring.services.mentorship_create` locks,
-and `pair_rule_set` locks before it adds a rule), so a rule or a mentorship added meanwhile is seen.
+Both doors lock the cohort and the mentor's place first (the rows `mentoring.services.mentorship_create`
+locks, in its order; `pair_rule_set` locks the place before it adds a rule), so a rule or a mentorship
+added meanwhile is seen.
 The mentor's capacity and the cohort's maximum mentees are checked by `mentorship_create` itself.
 """
 from __future__ import annotations
@@ -42,6 +43,8 @@ def has_conflict(*, application: Application, mentor_id: int) -> bool:
 
 
 def lock_enrollment(*, cohort: Cohort, enrollment_id: int) -> MentorEnrollment:
+    """Lock the cohort, then the mentor's place: the order `mentorship_create` locks them in (no deadlock)."""
+    Cohort.objects.select_for_update(no_key=True).filter(pk=cohort.pk).first()
     enrollment = (
         MentorEnrollment.objects.select_for_update(no_key=True).select_related("mentor")
         .filter(pk=enrollment_id, cohort=cohort).first()
