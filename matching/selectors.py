@@ -231,7 +231,7 @@ def hand_pairing_options(*, cohort: Cohort, application: Application) -> tuple[l
     if cp.n_mentees == 0 or cp.n_mentors == 0:
         return [], cp.max_pairs
     places_left = [cp.capacity_left(j) for j in range(cp.n_mentors)]
-    return options_for(cp, 0, places_left=places_left), cp.max_pairs
+    return options_for(cp, 0, places_left=places_left, cohort_full=cp.max_pairs == 0), cp.max_pairs
 
 
 def unpaired_panel(cohort: Cohort) -> dict:

@@ -32,6 +32,7 @@ def blocked_message(code: str) -> str:
         "conflict": _("This mentor declared a conflict of interest with the applicant (or is the applicant)."),
         "ruled_out": _("This pair is ruled out; remove the rule first."),
         "full": _("This mentor has no place left in this run."),
+        "cohort_full": _("The cohort has reached its maximum mentees."),
     }.get(code, code)
 
 

@@ -38,7 +38,7 @@ class MentorOption:
     rank: int
     capacity: int
     places_left: int  # in this run: capacity - mentorships - other open proposals
-    blocked: str = ""  # "", "current", "conflict", "ruled_out", "full"
+    blocked: str = ""  # "", "current", "conflict", "ruled_out", "full", "cohort_full"
     components: dict = field(default_factory=dict)
 
     @property
@@ -67,7 +67,7 @@ def _run_places_left(run: MatchRun, cp: CohortProblem, *, excluding: int | None 
 def _mentee_row(cp: CohortProblem, proposal: MatchProposal) -> int:
     i = cp.mentee_index().get(proposal.application_id)
     if i is None:
-        raise ValidationError(_("This application is no longer open for matching (it was decided or withdrawn)."))
+        raise ValidationError(_("This application is no longer in the matching pool (paired, declined or withdrawn)."))
     return i
 
 
@@ -80,11 +80,21 @@ def mentor_options(*, proposal: MatchProposal, actor, cp: CohortProblem | None =
     i = _mentee_row(cp, proposal)
     if cp.n_mentors == 0:
         return []
-    return options_for(cp, i, places_left=_run_places_left(run, cp, excluding=proposal.pk), current=proposal.enrollment_id)
+    # giving an unmatched mentee a mentor adds a pair: refused when the run's pairs fill the cohort's maximum
+    cohort_full = proposal.enrollment_id is None and cp.max_pairs is not None and MatchProposal.objects.filter(
+        run=run, status__in=OPEN_PROPOSAL_STATUSES, enrollment__isnull=False,
+    ).count() >= cp.max_pairs
+    return options_for(
+        cp, i, places_left=_run_places_left(run, cp, excluding=proposal.pk), current=proposal.enrollment_id,
+        cohort_full=cohort_full,
+    )
 
 
-def options_for(cp: CohortProblem, i: int, *, places_left: list[int], current: int | None = None) -> list[MentorOption]:
-    """Mentee row `i` against every mentor of `cp`: score, reasons, places left and why a pair would be refused."""
+def options_for(
+    cp: CohortProblem, i: int, *, places_left: list[int], current: int | None = None, cohort_full: bool = False,
+) -> list[MentorOption]:
+    """Mentee row `i` against every mentor of `cp`: score, reasons, places left and why a pair would be refused
+    (`cohort_full`: one more pair would pass the cohort's maximum mentees)."""
     m = cp.n_mentors
     comps = pair_components(cp, [(i, j) for j in range(m)])
     scores = np.array([c["total"] for c in comps])
@@ -101,6 +111,8 @@ def options_for(cp: CohortProblem, i: int, *, places_left: list[int], current: i
             blocked = "ruled_out"
         elif places_left[j] <= 0:
             blocked = "full"
+        elif cohort_full:
+            blocked = "cohort_full"
         options.append(MentorOption(
             enrollment_id=cp.enrollment_ids[j], mentor_id=cp.mentor_ids[j], name=cp.mentor_names[j],
             score=round(float(scores[j]), 2), rank=rank, capacity=cp.capacity[j], places_left=places_left[j],

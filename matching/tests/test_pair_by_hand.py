@@ -1,6 +1,7 @@
 """Pairing by hand the accepted applicants who have no mentor yet: who may, what it does, what it refuses."""
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -129,3 +130,25 @@ def test_unpaired_pages_query_count_does_not_grow(client, django_assert_max_num_
         client.force_login(large.coordinator)
         with django_assert_max_num_queries(len(ctx.captured_queries)):
             assert client.get(page(large, large_apps)).status_code == 200
+
+
+def test_a_full_cohort_offers_no_pair_by_hand_nor_a_move_that_adds_a_pair(client, django_capture_on_commit_callbacks):
+    from matching import services
+    from matching.models import MatchProposal
+
+    from .test_services import run_now
+
+    made = hand_made_cohort(x_capacity=2, y_capacity=2)
+    made.cohort.max_mentees = 2
+    made.cohort.save()
+    run = run_now(made.cohort, made.coordinator, django_capture_on_commit_callbacks)
+    assert run.matched_count == 2
+    unmatched = MatchProposal.objects.filter(run=run, enrollment__isnull=True).first()
+    with pytest.raises(ValidationError, match="maximum mentees"):
+        services.proposal_swap(proposal=unmatched, enrollment_id=made.y.pk, actor=made.coordinator)
+    accept(made.a, made.b)
+    mentorship_create(enrollment=made.x, mentee=made.b.applicant, application=made.b)
+    mentorship_create(enrollment=made.x, mentee=made.c.applicant)
+    client.force_login(made.coordinator)
+    page = client.get(reverse("matching:pair_by_hand", args=[made.cohort.pk, made.a.pk])).content.decode()
+    assert "The cohort has 0 places left" in page and "cohort full" in page and "Pair with" not in page
