@@ -20,10 +20,6 @@ from ..models import Application, ApprovalStatus
 from ..review_forms import STATUS_FILTER_CHOICES, BulkDecisionForm, EnrollmentDecisionForm
 
 RANKED_PAGE_SIZE = 100
-# Panels that apps above programs add to the cohort dashboard (programs imports none of them):
-# `panel(cohort)` returns a dict with a "template" key (and its context), or None. matching adds
-# "accepted, no mentor yet".
-COHORT_DASHBOARD_PANELS: list = []
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -57,6 +53,12 @@ def cohort_dashboard(request, cohort_pk):
         "reminders": topic_summary(topic=f"cohort:{cohort.pk}"),
         "panels": [panel for panel in (provide(cohort) for provide in COHORT_DASHBOARD_PANELS) if panel],
     })
+
+
+# Panels that apps above programs add to the cohort dashboard (programs imports none of them):
+# `panel(cohort)` returns a dict with a "template" key (and its context), or None. matching adds
+# "accepted, no mentor yet".
+COHORT_DASHBOARD_PANELS: list = []
 
 
 @login_required
