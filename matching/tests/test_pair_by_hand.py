@@ -152,3 +152,18 @@ def test_a_full_cohort_offers_no_pair_by_hand_nor_a_move_that_adds_a_pair(client
     client.force_login(made.coordinator)
     page = client.get(reverse("matching:pair_by_hand", args=[made.cohort.pk, made.a.pk])).content.decode()
     assert "The cohort has 0 places left" in page and "cohort full" in page and "Pair with" not in page
+
+
+def test_get_writes_nothing_on_the_matching_pages(client):
+    from matching.models import MatchingSettings
+
+    scenario = cohort_scenario(mentors=2, applications=1)
+    accept(*scenario.applications)
+    client.force_login(scenario.coordinator)
+    for url in (
+        reverse("matching:cohort", args=[scenario.cohort.pk]),
+        reverse("matching:unpaired", args=[scenario.cohort.pk]),
+        reverse("matching:pair_by_hand", args=[scenario.cohort.pk, scenario.applications[0].pk]),
+    ):
+        assert client.get(url).status_code == 200, url
+    assert not MatchingSettings.objects.exists() and not Mentorship.objects.exists()
