@@ -9,7 +9,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 from django.http import Http404
 
-from mentoring.selectors import enrollments_with_places_left
+from mentoring.models import Mentorship
 from programs.models import Application, Cohort
 from programs.permissions import is_coordinator
 
@@ -95,16 +95,24 @@ def run_proposals(run: MatchRun, *, sort: str = "score", mentor: int | None = No
 
 
 def run_mentors(run: MatchRun):
-    """The cohort's approved mentors with their capacity, places taken (mentoring's count) and open proposals in this run."""
+    """The cohort's approved mentors with their capacity, places held by mentorships and open proposals in this run.
+
+    (Not `mentoring.selectors.enrollments_with_places_left`: its per-row cohort count would cost a scan of the
+    cohort's mentorships for every mentor; the places held count the same `holding_a_place` mentorships.)
+    """
     proposed = (
         MatchProposal.objects.filter(run=run, enrollment=OuterRef("pk"), status__in=OPEN_PROPOSAL_STATUSES)
         .values("enrollment").annotate(c=Count("pk")).values("c")
     )
+    held = (
+        Mentorship.objects.holding_a_place().filter(enrollment=OuterRef("pk"))
+        .values("enrollment").annotate(c=Count("pk")).values("c")
+    )
     zero = Value(0, output_field=IntegerField())
     return list(
-        enrollments_with_places_left(approved_enrollments(run.cohort_id))
+        approved_enrollments(run.cohort_id)
         .select_related("mentor__profile")
-        .annotate(proposed=Coalesce(Subquery(proposed), zero))
+        .annotate(proposed=Coalesce(Subquery(proposed), zero), places_taken=Coalesce(Subquery(held), zero))
         .order_by(Lower("mentor__profile__display_name"), "pk")
     )
 
