@@ -45,7 +45,14 @@ def cohort_dashboard(request, cohort_pk):
         "querystring": f"status={status}" if status else "",
         "duplicates": coordinator_selectors.possible_duplicates(cohort),
         "reminders": topic_summary(topic=f"cohort:{cohort.pk}"),
+        "panels": [panel for panel in (provide(cohort) for provide in COHORT_DASHBOARD_PANELS) if panel],
     })
+
+
+# Panels that apps above programs add to the cohort dashboard (programs imports none of them):
+# `panel(cohort)` returns a dict with a "template" key (and its context), or None. matching adds
+# "accepted, no mentor yet".
+COHORT_DASHBOARD_PANELS: list = []
 
 
 @login_required
