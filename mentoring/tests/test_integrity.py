@@ -191,9 +191,13 @@ def test_evaluations_open_in_their_window_and_closing_completes_only_after_both_
         send_evaluations(p, Stage.FINAL)
     with time_machine.travel(timezone.now() + dt.timedelta(days=27), tick=False):
         send_evaluations(p, Stage.FINAL)
+        services.meeting_schedule(mentorship=p.mentorship, actor=p.mentor, starts_at=timezone.now() + dt.timedelta(days=3))
         services.closure_submit(mentorship=p.mentorship, actor=p.mentor, achieved="A release")
         services.closure_submit(mentorship=p.mentorship, actor=p.mentee, achieved="My first package")
+        page = selectors.mentorship_page(mentorship=Mentorship.objects.get(), role="mentee", user=p.mentee)
     assert Mentorship.objects.really_completed().get() == p.mentorship
+    # A finished mentorship lists nothing as coming up (the meeting left in the calendar is shown as past).
+    assert page["upcoming_meetings"] == [] and len(page["past_meetings"]) == 1
 
 
 def test_statistics_leave_out_a_pair_completed_before_it_started():
