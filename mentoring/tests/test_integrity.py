@@ -25,7 +25,7 @@ from mentoring.models import (
     Stage,
 )
 from mentoring.reminders import evaluations_due
-from mentoring.tests.factories import NEAR_THE_END, RunningCohortFactory, pair, send_evaluations
+from mentoring.tests.factories import NEAR_THE_END, MentorshipFactory, RunningCohortFactory, pair, send_evaluations
 from notifications.models import Notification
 from programs.models import ApprovalStatus, MentorEnrollment
 from programs.tests.factories import EnrollmentFactory, ProgramFactory
@@ -370,3 +370,31 @@ def test_finding_12_template_reads_capabilities_only(client):
                 assert _service_allows(action, p, person) == can[action], (label, can.role, action)
                 checked += 1
     assert checked == 9 * 3 * 12
+
+
+def test_data_migration_gives_running_rolling_pairs_their_own_dates():
+    from importlib import import_module
+
+    from django.apps import apps as current_apps
+
+    migration = import_module("mentoring.migrations.0004_rolling_pairs_get_their_own_dates")
+    rolling, coordinator = _cohort(rolling=True)
+    fixed, _ = _cohort()
+    CohortMentoringSettings.objects.create(cohort=rolling, mentorship_length_weeks=10)
+    made = timezone.now() - dt.timedelta(days=20)
+    old = MentorshipFactory(cohort=rolling, starts_on=rolling.starts_on, ends_on=rolling.ends_on)
+    own_dates = MentorshipFactory(cohort=rolling, starts_on=rolling.starts_on + dt.timedelta(days=3), ends_on=rolling.ends_on)
+    finished = MentorshipFactory(cohort=rolling, status=S.COMPLETED, starts_on=rolling.starts_on, ends_on=rolling.ends_on)
+    in_fixed = MentorshipFactory(cohort=fixed)
+    Mentorship.objects.filter(pk__in=[old.pk, own_dates.pk, finished.pk, in_fixed.pk]).update(created_at=made)
+
+    migration.redate_rolling_pairs(current_apps, None)
+
+    old.refresh_from_db()
+    assert (old.starts_on, old.ends_on) == (made.date(), made.date() + dt.timedelta(weeks=10))
+    assert old.events.get().action == "dates"
+    for untouched, before in ((own_dates, (own_dates.starts_on, own_dates.ends_on)),
+                              (finished, (rolling.starts_on, rolling.ends_on)),
+                              (in_fixed, (fixed.starts_on, fixed.ends_on))):
+        untouched.refresh_from_db()
+        assert (untouched.starts_on, untouched.ends_on) == before and not untouched.events.exists()
