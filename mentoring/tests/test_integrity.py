@@ -398,3 +398,11 @@ def test_data_migration_gives_running_rolling_pairs_their_own_dates():
                               (in_fixed, (fixed.starts_on, fixed.ends_on))):
         untouched.refresh_from_db()
         assert (untouched.starts_on, untouched.ends_on) == before and not untouched.events.exists()
+
+
+def test_the_final_evaluation_must_open_after_the_midpoint():
+    cohort, _ = _cohort()
+    settings = CohortMentoringSettings(cohort=cohort, midpoint_opens_percent=60, final_opens_percent=50)
+    with pytest.raises(ValidationError) as refused:
+        settings.full_clean()
+    assert "final_opens_percent" in refused.value.message_dict
