@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 # when the fix merges the test passes, the xfail turns into a failure, and the mark must go.
 KNOWN_WRITERS = {
     "programs:application_edit": "the apply page creates a draft on GET (fixed on the i10-programs branch)",
-    "mentoring:evaluation_submit": "the evaluation page creates the cohort's evaluation questions on GET (fixed on the i10-mentoring branch)",
+    "mentoring:evaluation_submit": (
+        "the evaluation page creates the cohort's evaluation questions on GET (fixed on the i10-mentoring branch)"),
 }
 
 # Found by this walk, not yet fixed: `matching.services.matching_settings_get` creates a cohort's
