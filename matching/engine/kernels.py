@@ -73,28 +73,105 @@ def _push(heap, size, k, packed):
     return size
 
 
+_BLOCK = 16
+
+
+@nb.njit(cache=True, nogil=True, boundscheck=False, fastmath=True)
+def _block_max(acc, gm):
+    """Maximum of every block of _BLOCK columns (vectorised); returns the row maximum."""
+    m = acc.shape[0]
+    row_best = _NEG
+    for g in range(gm.shape[0]):
+        lo = g * _BLOCK
+        best = _NEG
+        for j in range(lo, min(lo + _BLOCK, m)):
+            best = max(best, acc[j])
+        gm[g] = best
+        row_best = max(row_best, best)
+    return row_best
+
+
+_SHIFT = 12  # histogram buckets of 2**12 units (0.1 point): scores < 2**22 -> at most 1024
+
+
+@nb.njit(cache=True, nogil=True, boundscheck=False)
+def _bucket_bound(gm, k, hist):
+    """A lower bound on the k-th largest cell: the floor of the bucket where, counted from the
+    top, k block maxima have been seen (each such block holds a cell >= its maximum)."""
+    hist[:] = 0
+    top = hist.shape[0] - 1
+    for g in range(gm.shape[0]):
+        v = gm[g]
+        if v > _FLOOR:
+            b = min(max(np.int64(v) >> _SHIFT, 0), top)
+            hist[b] += 1
+    seen = 0
+    for b in range(top, -1, -1):
+        seen += hist[b]
+        if seen >= k:
+            return np.float64(b << _SHIFT) if b > 0 else np.float64(_FLOOR)
+    return np.float64(_FLOOR)
+
+
+@nb.njit(cache=True, nogil=True, boundscheck=False)
+def _select_plain(acc, k, heap, gm, hist, mrank, min_q, use_min):
+    """Top k by (score desc, mentor rank asc) when the key is the plain score: whole blocks
+    whose maximum is below the current threshold are skipped with one compare."""
+    m = acc.shape[0]
+    row_best = _block_max(acc, gm)
+    size = 0
+    thr = np.float64(_FLOOR)
+    if use_min:
+        thr = max(thr, np.float64(min_q))
+    if gm.shape[0] >= 4 * k:  # start at a score that k blocks reach: few cells pass it
+        thr = max(thr, _bucket_bound(gm, k, hist))
+    for g in range(gm.shape[0]):
+        if gm[g] < thr:
+            continue
+        for j in range(g * _BLOCK, min(g * _BLOCK + _BLOCK, m)):
+            s = acc[j]
+            if s < thr or s <= _FLOOR:
+                continue
+            packed = ((np.int64(s) + _OFF) << 32) | (_LOW32 - mrank[j])
+            if size < k or packed > heap[0]:
+                size = _push(heap, size, k, packed)
+                if size == k:
+                    thr = max(thr, np.float64((heap[0] >> 32) - _OFF))
+    best = np.int64(row_best) if row_best > _FLOOR else np.int64(-(1 << 62))
+    return size, best
+
+
 @nb.njit(cache=True, nogil=True, boundscheck=False)
 def _select(acc, k, heap, mrank, shift, use_shift, floor_i, use_floor, col_ok, use_ok, min_q, use_min):
-    """Top k of one scored row by (key desc, mentor rank asc); returns (size, best eligible q)."""
+    """Top k of one scored row by (key desc, mentor rank asc); returns (size, best eligible q).
+
+    Fast path: one float compare per pair against ``thr``, the lowest key that can still enter
+    (the heap's minimum once it is full, the row floor and ``min_q``); equal keys take the
+    exact path so that ties are decided by mentor rank."""
     size = 0
-    best = np.int64(-(1 << 62))
+    bestf = np.float64(_NEG)
+    thr = np.float64(_FLOOR)
+    if use_floor:
+        thr = max(thr, np.float64(floor_i))
     for j in range(acc.shape[0]):
-        s = acc[j]
-        if s <= _FLOOR:
+        s = np.float64(acc[j])
+        if s > bestf:
+            bestf = s
+        keyf = s - shift[j] if use_shift else s
+        if keyf < thr or s <= _FLOOR:
             continue
-        q = np.int64(s)
-        if q > best:
-            best = q
         if use_ok and not col_ok[j]:
             continue
+        q = np.int64(s)
         if use_min and q < min_q:
             continue
         key = q - shift[j] if use_shift else q
-        if use_floor and key < floor_i:
-            continue
         packed = ((key + _OFF) << 32) | (_LOW32 - mrank[j])
         if size < k or packed > heap[0]:
             size = _push(heap, size, k, packed)
+            if size == k:
+                thr = max(thr, np.float64((heap[0] >> 32) - _OFF))
+    best = np.int64(bestf) if bestf > _FLOOR else np.int64(-(1 << 62))
     return size, best
 
 
@@ -112,12 +189,17 @@ def scan_rows(rows, k, m, th, a_th, m_th, lang, a_lang, m_lang, const, a_ptr, a_
     for c in nb.prange(n_chunks):
         acc = np.empty(m, dtype=np.float32)
         heap = np.empty(k, dtype=np.int64)
+        gm = np.empty((m + _BLOCK - 1) // _BLOCK, dtype=np.float32)
+        hist = np.zeros((1 << 22 >> _SHIFT) + 1, dtype=np.int64)
         for r in range(c * n_rows // n_chunks, (c + 1) * n_rows // n_chunks):
             i = rows[r]
             _fill_row(i, acc, th, a_th, m_th, lang, a_lang, m_lang, const, a_ptr, a_term, a_val, dense_id, dense,
                       b_ptr, b_j, b_val, x_ptr, x_j, x_val, f_ptr, f_j)
-            fl = row_floor[r] if use_floor else 0
-            size, best[r] = _select(acc, k, heap, mrank, shift, use_shift, fl, use_floor, col_ok, use_ok, min_q, use_min)
+            if use_shift or use_floor or use_ok:
+                fl = row_floor[r] if use_floor else 0
+                size, best[r] = _select(acc, k, heap, mrank, shift, use_shift, fl, use_floor, col_ok, use_ok, min_q, use_min)
+            else:
+                size, best[r] = _select_plain(acc, k, heap, gm, hist, mrank, min_q, use_min)
             keys = np.sort(heap[:size])
             for s in range(size):
                 packed = keys[size - 1 - s]
