@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
@@ -56,11 +57,11 @@ def build_problem(cls, a: dict):
 
 def _skills(wanted_lists, expert_lists, n: int, m: int) -> dict:
     """Rarity-weighted coverage: idf = log((1 + N + M) / (1 + df)) + 1 over both sides."""
-    all_sk = [s for lst in wanted_lists for s in lst] + [s for lst in expert_lists for s in lst]
-    skill_ids = np.unique(np.asarray(all_sk, dtype=np.int64)) if all_sk else np.zeros(0, dtype=np.int64)
+    all_sk = np.fromiter(chain.from_iterable(chain(wanted_lists, expert_lists)), dtype=np.int64)
+    skill_ids = np.unique(all_sk)
     index = {int(s): c for c, s in enumerate(skill_ids)}
-    wanted = I.multi_hot([[int(x) for x in lst] for lst in wanted_lists], index, n)
-    expertise = I.multi_hot([[int(x) for x in lst] for lst in expert_lists], index, m)
+    wanted = I.multi_hot(wanted_lists, index, n)
+    expertise = I.multi_hot(expert_lists, index, m)
     df = np.asarray(wanted.sum(axis=0)).ravel() + np.asarray(expertise.sum(axis=0)).ravel()
     idf = np.log((1.0 + n + m) / (1.0 + df)) + 1.0
     ww = sp.csr_matrix(wanted.multiply(idf[None, :]))
@@ -81,7 +82,13 @@ def _interests(mentee_lists, mentor_lists, n: int, m: int) -> dict:
 
 
 def _language_sets(x: sp.csr_matrix, width: int):
-    """(ids, matrix): each row's language set numbered in sorted order of the sets."""
+    """(ids, matrix): each row's language set, numbered in sorted order of the sets."""
+    if width <= 62:  # a bit mask per row
+        r = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+        mask = np.bincount(r, weights=(1 << x.indices.astype(np.int64)).astype(np.float64), minlength=x.shape[0])
+        uniq, ids = np.unique(mask.astype(np.int64), return_inverse=True)
+        mat = ((uniq[:, None] >> np.arange(width)[None, :]) & 1).astype(np.float64)
+        return ids.reshape(-1).astype(np.int64), mat
     keys = [tuple(x.indices[x.indptr[r] : x.indptr[r + 1]].tolist()) for r in range(x.shape[0])]
     uniq = {k: c for c, k in enumerate(sorted(set(keys)))}
     ids = np.fromiter((uniq[k] for k in keys), dtype=np.int64, count=len(keys))

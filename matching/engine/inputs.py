@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
@@ -32,27 +33,27 @@ def hours_ratio(a, b) -> np.ndarray:
 
 
 def multi_hot(lists: Sequence[Iterable], index: dict, n: int) -> sp.csr_matrix:
-    """0/1 CSR (n, len(index)) with sorted column indices per row."""
-    indptr = [0]
-    indices: list[int] = []
-    for items in lists:
-        cols = sorted({index[x] for x in (items or ())})
-        indices.extend(cols)
-        indptr.append(len(indices))
-    return sp.csr_matrix(
-        (np.ones(len(indices)), np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
-        shape=(n, len(index)),
-    )
-
-
-def row_scale(x: sp.csr_matrix, s: np.ndarray) -> sp.csr_matrix:
-    return sp.csr_matrix(sp.diags(s) @ x)
+    """0/1 CSR (n, len(index)) with sorted column indices per row (vectorised)."""
+    lists = [x if x is not None else () for x in lists]
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    cols = np.fromiter(map(index.__getitem__, chain.from_iterable(lists)), dtype=np.int64, count=int(counts.sum()))
+    width = max(len(index), 1)
+    key = np.unique(np.repeat(np.arange(len(lists), dtype=np.int64), counts) * width + cols)
+    rows, cols = key // width, key % width
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    return sp.csr_matrix((np.ones(len(cols)), cols, indptr), shape=(n, len(index)))
 
 
 def sorted_labels(lists_a: Sequence[Iterable], lists_b: Sequence[Iterable]) -> list:
     """Every label used on either side, in a canonical order (type name, value)."""
-    seen = {x for lst in lists_a for x in (lst or ())} | {x for lst in lists_b for x in (lst or ())}
+    seen = set(chain.from_iterable(x for x in lists_a if x is not None))
+    seen |= set(chain.from_iterable(x for x in lists_b if x is not None))
     return sorted(seen, key=lambda v: (str(type(v)), v))
+
+
+def row_scale(x: sp.csr_matrix, s: np.ndarray) -> sp.csr_matrix:
+    return sp.csr_matrix(sp.diags(s) @ x)
 
 
 def pair_array(pairs, n: int, m: int, what: str) -> np.ndarray:

@@ -9,10 +9,9 @@ dot product is the exact TF-IDF cosine.
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 import numpy as np
 import scipy.sparse as sp
@@ -71,39 +70,54 @@ class TextModel:
         return [self.vocab[c] for c in prod.col[order]]
 
 
-def _vectors(docs: list[list[str]], col: dict[str, int], idf_of, width: int) -> sp.csr_matrix:
-    """Sublinear-tf x idf vectors over the shared columns, L2-normalised over every term."""
-    indptr = [0]
-    indices: list[int] = []
-    data: list[float] = []
-    for toks in docs:  # loop over documents (build time only)
-        counts = Counter(toks)
-        weights = {t: (1.0 + math.log(c)) * idf_of[t] for t, c in sorted(counts.items())}
-        norm = math.sqrt(math.fsum(w * w for w in weights.values())) or 1.0
-        kept = sorted((col[t], w / norm) for t, w in weights.items() if t in col)
-        indices.extend(c for c, _ in kept)
-        data.extend(w for _, w in kept)
-        indptr.append(len(indices))
-    return sp.csr_matrix(
-        (np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
-        shape=(len(docs), width),
-    )
+def _token_ids(lists: list[list[str]], index: dict[str, int]):
+    """(document of each kept token, term id of each kept token) for tokenised documents."""
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    ids = np.fromiter(map(index.get, chain.from_iterable(lists), repeat(-1)), dtype=np.int64, count=int(counts.sum()))
+    doc = np.repeat(np.arange(len(lists), dtype=np.int64), counts)
+    keep = ids >= 0
+    return doc[keep], ids[keep]
+
+
+def _term_counts(doc, ids, n_docs: int, n_terms: int):
+    """Unique (document, term) entries sorted by document then term, and their counts."""
+    key, tf = np.unique(doc * n_terms + ids, return_counts=True)
+    return key // n_terms, key % n_terms, tf
+
+
+def _vectors(d, t, tf, idf, col, n_docs: int) -> sp.csr_matrix:
+    """Sublinear-tf x idf vectors over the shared columns, L2-normalised over every term.
+    Per document, the squares are summed in term order: the same whatever the row order."""
+    w = (1.0 + np.log(tf)) * idf[t]
+    norm = np.sqrt(np.bincount(d, weights=w * w, minlength=n_docs))
+    c = col[t]
+    keep = c >= 0
+    d, c, w = d[keep], c[keep], w[keep] / norm[d[keep]]
+    indptr = np.zeros(n_docs + 1, dtype=np.int64)
+    np.cumsum(np.bincount(d, minlength=n_docs), out=indptr[1:])
+    width = int(col.max()) + 1 if len(col) else 0
+    return sp.csr_matrix((w, c, indptr), shape=(n_docs, max(width, 0)))
 
 
 def build_text_model(mentee_texts, mentor_texts) -> TextModel:
-    mentee_tokens = [tokenize(t) for t in mentee_texts]
-    mentor_tokens = [tokenize(t) for t in mentor_texts]
-    df_a: Counter = Counter()
-    for toks in mentee_tokens:
-        df_a.update(set(toks))
-    df_b: Counter = Counter()
-    for toks in mentor_tokens:
-        df_b.update(set(toks))
-    n_docs = len(mentee_tokens) + len(mentor_tokens)
-    idf_of = {t: math.log((1.0 + n_docs) / (1.0 + df_a.get(t, 0) + df_b.get(t, 0))) + 1.0 for t in df_a.keys() | df_b.keys()}
-    vocab = sorted(df_a.keys() & df_b.keys())
-    col = {t: c for c, t in enumerate(vocab)}
-    xa = _vectors(mentee_tokens, col, idf_of, len(vocab))
-    xb = _vectors(mentor_tokens, col, idf_of, len(vocab))
-    idf = np.asarray([idf_of[t] for t in vocab], dtype=np.float64)
-    return TextModel(vocab, idf, xa, xb)
+    """Vectorised: one regex pass per document, then integer arrays (no per-token Python work
+    beyond a dictionary lookup)."""
+    find = _TOKEN_RE.findall
+    lists_a = [find(t.lower()) if t else [] for t in mentee_texts]
+    lists_b = [find(t.lower()) if t else [] for t in mentor_texts]
+    raw_vocab = set(chain.from_iterable(lists_a)) | set(chain.from_iterable(lists_b))
+    terms = sorted(t for t in raw_vocab if t not in STOPWORDS and (len(t) > 1 or t in _SINGLE_CHAR_TERMS))
+    index = {t: c for c, t in enumerate(terms)}
+    n_a, n_b, v = len(lists_a), len(lists_b), len(terms)
+    da, ta, tfa = _term_counts(*_token_ids(lists_a, index), n_a, max(v, 1))
+    db, tb, tfb = _term_counts(*_token_ids(lists_b, index), n_b, max(v, 1))
+    df_a, df_b = np.bincount(ta, minlength=v), np.bincount(tb, minlength=v)
+    idf_all = np.log((1.0 + n_a + n_b) / (1.0 + df_a + df_b)) + 1.0
+    shared = np.flatnonzero((df_a > 0) & (df_b > 0))
+    col = np.full(v, -1, dtype=np.int64)
+    col[shared] = np.arange(len(shared))
+    xa = _vectors(da, ta, tfa, idf_all, col, n_a)
+    xb = _vectors(db, tb, tfb, idf_all, col, n_b)
+    xa.resize((n_a, len(shared)))
+    xb.resize((n_b, len(shared)))
+    return TextModel([terms[c] for c in shared], idf_all[shared], xa, xb)
