@@ -113,65 +113,42 @@ def _bucket_bound(gm, k, hist):
     return np.float64(_FLOOR)
 
 
+@nb.njit(cache=True, nogil=True, boundscheck=False, fastmath=True)
+def _shift_keys(acc, kb, shiftf, min_q, use_min):
+    """kb = acc - shift (exact: integers below 2**24); ineligible cells and cells below min_q
+    get a hugely negative key."""
+    lo = np.float32(min_q) if use_min else _FLOOR
+    for j in range(acc.shape[0]):
+        kb[j] = acc[j] - shiftf[j] if acc[j] >= lo else _NEG
+
+
 @nb.njit(cache=True, nogil=True, boundscheck=False)
-def _select_plain(acc, k, heap, gm, hist, mrank, min_q, use_min):
-    """Top k by (score desc, mentor rank asc) when the key is the plain score: whole blocks
-    whose maximum is below the current threshold are skipped with one compare."""
+def _select(kb, acc, shifted, k, heap, gm, hist, mrank, thr):
+    """Top k cells by (key kb desc, mentor rank asc) among eligible cells with key >= thr
+    (``min_q`` is already in ``thr``, or in ``kb`` when ``shifted``).  Whole blocks whose
+    maximum key is below the running threshold are skipped with one compare; equal keys take
+    the exact path, so ties go to the lower mentor rank.
+    Returns (size, best eligible score of the row)."""
     m = acc.shape[0]
     row_best = _block_max(acc, gm)
+    if shifted:
+        _block_max(kb, gm)
     size = 0
-    thr = np.float64(_FLOOR)
-    if use_min:
-        thr = max(thr, np.float64(min_q))
-    if gm.shape[0] >= 4 * k:  # start at a score that k blocks reach: few cells pass it
+    if gm.shape[0] >= 4 * k:  # start at a key that k blocks reach: few cells pass it
         thr = max(thr, _bucket_bound(gm, k, hist))
     for g in range(gm.shape[0]):
         if gm[g] < thr:
             continue
         for j in range(g * _BLOCK, min(g * _BLOCK + _BLOCK, m)):
-            s = acc[j]
-            if s < thr or s <= _FLOOR:
+            key = kb[j]
+            if key < thr or acc[j] <= _FLOOR:
                 continue
-            packed = ((np.int64(s) + _OFF) << 32) | (_LOW32 - mrank[j])
+            packed = ((np.int64(key) + _OFF) << 32) | (_LOW32 - mrank[j])
             if size < k or packed > heap[0]:
                 size = _push(heap, size, k, packed)
                 if size == k:
                     thr = max(thr, np.float64((heap[0] >> 32) - _OFF))
     best = np.int64(row_best) if row_best > _FLOOR else np.int64(-(1 << 62))
-    return size, best
-
-
-@nb.njit(cache=True, nogil=True, boundscheck=False)
-def _select(acc, k, heap, mrank, shift, use_shift, floor_i, use_floor, col_ok, use_ok, min_q, use_min):
-    """Top k of one scored row by (key desc, mentor rank asc); returns (size, best eligible q).
-
-    Fast path: one float compare per pair against ``thr``, the lowest key that can still enter
-    (the heap's minimum once it is full, the row floor and ``min_q``); equal keys take the
-    exact path so that ties are decided by mentor rank."""
-    size = 0
-    bestf = np.float64(_NEG)
-    thr = np.float64(_FLOOR)
-    if use_floor:
-        thr = max(thr, np.float64(floor_i))
-    for j in range(acc.shape[0]):
-        s = np.float64(acc[j])
-        if s > bestf:
-            bestf = s
-        keyf = s - shift[j] if use_shift else s
-        if keyf < thr or s <= _FLOOR:
-            continue
-        if use_ok and not col_ok[j]:
-            continue
-        q = np.int64(s)
-        if use_min and q < min_q:
-            continue
-        key = q - shift[j] if use_shift else q
-        packed = ((key + _OFF) << 32) | (_LOW32 - mrank[j])
-        if size < k or packed > heap[0]:
-            size = _push(heap, size, k, packed)
-            if size == k:
-                thr = max(thr, np.float64((heap[0] >> 32) - _OFF))
-    best = np.int64(bestf) if bestf > _FLOOR else np.int64(-(1 << 62))
     return size, best
 
 
@@ -186,8 +163,15 @@ def scan_rows(rows, k, m, th, a_th, m_th, lang, a_lang, m_lang, const, a_ptr, a_
     out_n = np.zeros(n_rows, dtype=np.int64)
     best = np.empty(n_rows, dtype=np.int64)
     n_chunks = min(n_rows, 256)
+    shifted = use_shift or use_ok
+    shiftf = np.empty(m if shifted else 1, dtype=np.float32)
+    if shifted:
+        for j in range(m):
+            sh = np.float32(shift[j]) if use_shift else np.float32(0.0)
+            shiftf[j] = sh if (not use_ok or col_ok[j]) else np.float32(2.0**30)
     for c in nb.prange(n_chunks):
         acc = np.empty(m, dtype=np.float32)
+        kb = np.empty(m, dtype=np.float32) if shifted else acc
         heap = np.empty(k, dtype=np.int64)
         gm = np.empty((m + _BLOCK - 1) // _BLOCK, dtype=np.float32)
         hist = np.zeros((1 << 22 >> _SHIFT) + 1, dtype=np.int64)
@@ -195,11 +179,12 @@ def scan_rows(rows, k, m, th, a_th, m_th, lang, a_lang, m_lang, const, a_ptr, a_
             i = rows[r]
             _fill_row(i, acc, th, a_th, m_th, lang, a_lang, m_lang, const, a_ptr, a_term, a_val, dense_id, dense,
                       b_ptr, b_j, b_val, x_ptr, x_j, x_val, f_ptr, f_j)
-            if use_shift or use_floor or use_ok:
-                fl = row_floor[r] if use_floor else 0
-                size, best[r] = _select(acc, k, heap, mrank, shift, use_shift, fl, use_floor, col_ok, use_ok, min_q, use_min)
-            else:
-                size, best[r] = _select_plain(acc, k, heap, gm, hist, mrank, min_q, use_min)
+            if shifted:
+                _shift_keys(acc, kb, shiftf, min_q, use_min)
+            thr = max(np.float64(_FLOOR), np.float64(row_floor[r])) if use_floor else np.float64(_FLOOR)
+            if use_min and not shifted:
+                thr = max(thr, np.float64(min_q))
+            size, best[r] = _select(kb, acc, shifted, k, heap, gm, hist, mrank, thr)
             keys = np.sort(heap[:size])
             for s in range(size):
                 packed = keys[size - 1 - s]
