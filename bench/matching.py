@@ -49,6 +49,7 @@ import numpy as np  # noqa: E402
 from scipy.optimize import linear_sum_assignment  # noqa: E402
 
 from matching import engine as E  # noqa: E402
+from matching.engine.candidates import scan  # noqa: E402
 
 SIZES = {"small": (20_000, 4_000, 1.0), "large": (100_000, 20_000, 8.0), "xlarge": (200_000, 40_000, None)}
 MEMORY_TARGET_GIB = {"large": 1.2}
@@ -255,12 +256,15 @@ def fixed_kernel(n: int, m: int) -> float:
     return time.perf_counter() - t
 
 
-def blocking_pairs(p: E.Problem, a: E.Assignment, rows: np.ndarray, chunk: int = 1 << 21) -> int:
+def blocking_pairs(p: E.Problem, a: E.Assignment, rows: np.ndarray, chunk: int = 1 << 22) -> int:
     """Pairs (i, j), i in ``rows``, that both prefer each other to their assignment (ties: lower
-    key), scored exactly with ``pair_scores`` over every mentor."""
+    key).  Every mentor scoring at least i's current score is listed by the engine's scorer
+    (the same integers as ``pair_scores``); the preferences are then checked here, pair by pair
+    in arrays, independently of the Gale-Shapley code."""
     n, m = p.n_mentees, p.n_mentors
+    wn = E.Weights().normalised(p)
     mentor_of = a.mentor_of(n)
-    q_of = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
+    q_of = np.full(n, -(1 << 40), dtype=np.int64)
     q_of[a.pairs[:, 0]] = a.score_units
     locked = np.zeros(n, bool)
     locked[p.locked[:, 0]] = True
@@ -273,17 +277,15 @@ def blocking_pairs(p: E.Problem, a: E.Assignment, rows: np.ndarray, chunk: int =
     first = np.r_[True, hj[o][1:] != hj[o][:-1]] if len(o) else np.zeros(0, bool)
     worst_q[hj[o][first]] = hq[o][first]
     worst_r[hj[o][first]] = p.mentee_rank[hi[o][first]]
-    rows = rows[~locked[rows]]
+    rows = np.sort(rows[~locked[rows]])
     per = max(1, chunk // max(m, 1))
     count = 0
     for s in range(0, len(rows), per):
         r = rows[s : s + per]
-        pi, pj = np.repeat(r, m), np.tile(np.arange(m), len(r))
-        q = E.pair_scores(p, np.stack([pi, pj], axis=1))
+        pi, pj, q, _ = scan(p, wn, r, m, None, row_floor=q_of[r])  # every mentor with q >= current
         cur = mentor_of[pi]
         cur_rank = np.where(cur >= 0, p.mentor_rank[np.maximum(cur, 0)], -1)
-        prefers = (q != np.iinfo(np.int64).min) & (pj != cur)
-        prefers &= (cur < 0) | (q > q_of[pi]) | ((q == q_of[pi]) & (p.mentor_rank[pj] < cur_rank))
+        prefers = (pj != cur) & ((cur < 0) | (q > q_of[pi]) | ((q == q_of[pi]) & (p.mentor_rank[pj] < cur_rank)))
         room = load[pj] < p.capacity[pj]
         beats = (q > worst_q[pj]) | ((q == worst_q[pj]) & (p.mentee_rank[pi] < worst_r[pj]))
         count += int((prefers & (room | beats)).sum())

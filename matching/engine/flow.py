@@ -118,7 +118,7 @@ def solve_canonical(mentee_rank, mentor_rank, ei, ej, eq, cap, objective="total"
     sorted by (mentee rank, mentor rank): the same graph in any input order gives the same
     matching.  Returns a bool mask over the given edges."""
     ri, rj = mentee_rank[ei], mentor_rank[ej]
-    o = np.lexsort((rj, ri))
+    o = np.argsort(ri * (int(rj.max()) + 1 if len(rj) else 1) + rj, kind="stable")
     cap_r = np.empty_like(cap)
     cap_r[mentor_rank] = cap
     eq_o = np.asarray(eq, dtype=np.int64)[o]
