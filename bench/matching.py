@@ -41,8 +41,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 # this file is called matching.py: make sure "matching" resolves to the app package, not to us
 sys.path[:] = [str(REPO)] + [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")  # the engine's numba kernels use the cores; BLAS stays single
+for _var in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # as in the Celery worker: BLAS single, numba kernels use the cores
 
 import numba as nb  # noqa: E402
 import numpy as np  # noqa: E402
