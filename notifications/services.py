@@ -230,14 +230,13 @@ def notify_many(*, kind: str, messages: list[Message]) -> int:
 
 def dispatch_batch(*, notification_ids: list[int], chunk: int = 200) -> bool:
     """Queue sends in chunks: one broker message per chunk, not per person."""
+    from mentorship.broker import publish
+
     from .tasks import send_notification_batch
 
-    try:
-        for start in range(0, len(notification_ids), chunk):
-            send_notification_batch.delay(notification_ids[start:start + chunk])
-    except Exception:
-        logger.warning("Could not queue a batch of notifications; the sweep will retry.", exc_info=True)
-        return False
+    for start in range(0, len(notification_ids), chunk):
+        if not publish(send_notification_batch, notification_ids[start:start + chunk]):
+            return False  # the rows stay pending: the sweep queues them
     Notification.objects.filter(pk__in=notification_ids, status=Notification.Status.PENDING).update(
         dispatched_at=timezone.now()
     )
@@ -246,12 +245,11 @@ def dispatch_batch(*, notification_ids: list[int], chunk: int = 200) -> bool:
 
 def dispatch(*, notification_id: int) -> bool:
     """Queue the send task. Returns False (and leaves the row for the sweep) if the broker fails."""
+    from mentorship.broker import publish
+
     from .tasks import send_notification
 
-    try:
-        send_notification.delay(notification_id)
-    except Exception:  # broker unreachable, timed out...: the sweep will pick it up
-        logger.warning("Could not queue notification %s; the sweep will retry.", notification_id, exc_info=True)
+    if not publish(send_notification, notification_id):  # broker down or hung: the sweep will pick it up
         return False
     Notification.objects.filter(pk=notification_id, status=Notification.Status.PENDING).update(
         dispatched_at=timezone.now()

@@ -40,14 +40,12 @@ def stuck_after() -> timedelta:
 
 def dispatch_run(run_id: int) -> bool:
     """Queue the task. False (the run stays queued for the reaper) when the broker cannot be reached."""
+    from mentorship.broker import publish
+
     from ..tasks import run_matching
 
-    try:
-        run_matching.delay(run_id)
-    except Exception:  # broker down or timing out: a saved run must not become an error page
-        logger.warning("Could not queue matching run %s; the reaper will queue it again.", run_id, exc_info=True)
-        return False
-    return True
+    # Broker down or hung: a saved run must not become an error page; the reaper queues it again.
+    return publish(run_matching, run_id)
 
 
 def _dispatch_after_commit(run_id: int) -> None:
