@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections import Counter
 from datetime import timedelta
@@ -9,7 +10,7 @@ from datetime import timedelta
 import numpy as np
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -25,14 +26,27 @@ from .config import matching_settings_get
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 2  # a run whose worker died is queued again once, then marked failed
+MAX_ATTEMPTS = 3  # a run whose worker died is queued again until its third attempt, then marked failed
 # Proposals per INSERT: one statement up to this many applications (the query count of a run does not
 # grow with the cohort below it), one more per batch above it (statements stay a few MB).
 WRITE_BATCH = 10_000
 
 
 def stuck_after() -> timedelta:
-    return timedelta(minutes=getattr(settings, "MATCHING_STUCK_AFTER_MINUTES", 15))
+    """A running run whose heartbeat is older than this lost its worker (MATCHING_STUCK_AFTER_SECONDS)."""
+    return timedelta(seconds=settings.MATCHING_STUCK_AFTER_SECONDS)
+
+
+def heartbeat_interval() -> float:
+    """How often a computing run says it is alive: several beats fit in the stuck threshold."""
+    return max(0.5, min(5.0, settings.MATCHING_STUCK_AFTER_SECONDS / 6))
+
+
+def _retry_note(attempt: int) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("The worker stopped; retrying (attempt %(attempt)s of %(max)s).") % {
+            "attempt": attempt, "max": MAX_ATTEMPTS,
+        }
 
 
 # --------------------------------------------------------------------------- queueing
@@ -97,25 +111,107 @@ class _QueryCounter:
         return execute(sql, params, many, context)
 
 
-def _claim(run_id: int) -> MatchRun | str:
+def _claim(run_id: int, *, redelivered: bool) -> MatchRun | str:
     now = timezone.now()
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().select_related("cohort__program").filter(pk=run_id).first()
         if run is None:
             return "missing"
         if run.status in (RunStatus.DONE, RunStatus.FAILED):
-            return "skipped"  # a redelivered message, or a second call: the work is done
-        if run.status == RunStatus.RUNNING and run.heartbeat_at and run.heartbeat_at > now - stuck_after():
+            return "skipped"  # a redelivered message, a cancelled run, or a second call: nothing to do
+        if run.status == RunStatus.RUNNING:
+            seen = run.heartbeat_at
+    if run.status == RunStatus.RUNNING:
+        fresh = seen and seen > now - stuck_after()
+        if fresh and not redelivered:
             return "busy"  # another worker is on it
+        # A redelivered message: the worker that held it died. When only its pool process was killed
+        # the message comes back at once, with the heartbeat still fresh. Watch it: a live owner beats.
+        if fresh and _heartbeat_moves(run_id, seen):
+            return "busy"
+        return _take_over(run_id, seen)
+    return _start(run_id, expected_status=RunStatus.QUEUED)
+
+
+def _heartbeat_moves(run_id: int, seen) -> bool:
+    deadline = time.monotonic() + 2 * heartbeat_interval() + 1
+    while time.monotonic() < deadline:
+        time.sleep(min(0.5, heartbeat_interval() / 2))
+        current = MatchRun.objects.filter(pk=run_id).values_list("status", "heartbeat_at").first()
+        if current is None or current[0] != RunStatus.RUNNING or current[1] != seen:
+            return True  # it beat, finished, failed or was cancelled: not ours to take
+    return False
+
+
+def _take_over(run_id: int, seen) -> MatchRun | str:
+    """The owner stopped beating: this delivery becomes the next attempt (or the run fails)."""
+    with transaction.atomic():
+        run = MatchRun.objects.select_for_update().filter(pk=run_id, status=RunStatus.RUNNING, heartbeat_at=seen).first()
+        if run is None:
+            return "busy"
+        if run.attempts >= MAX_ATTEMPTS:
+            _fail_stopped(run, timezone.now())
+            return "failed"
+        logger.warning("Matching run %s: its worker stopped (attempt %s); taking it over.", run_id, run.attempts)
+        run.status, run.error = RunStatus.QUEUED, _retry_note(run.attempts + 1)
+        run.save(update_fields=["status", "error"])
+    return _start(run_id, expected_status=RunStatus.QUEUED)
+
+
+def _start(run_id: int, *, expected_status: str) -> MatchRun | str:
+    now = timezone.now()
+    with transaction.atomic():
+        run = MatchRun.objects.select_for_update().select_related("cohort__program").filter(pk=run_id).first()
+        if run is None or run.status != expected_status:
+            return "busy" if run is not None and run.status == RunStatus.RUNNING else "skipped"
         run.status, run.started_at, run.heartbeat_at = RunStatus.RUNNING, now, now
         run.attempts += 1
-        run.progress, run.error = MatchRun.Phase.LOADING, ""
+        run.progress = MatchRun.Phase.LOADING
+        if run.attempts > 1 and not run.error:
+            run.error = _retry_note(run.attempts)
         run.save(update_fields=["status", "started_at", "heartbeat_at", "attempts", "progress", "error"])
     return run
 
 
+class _Heartbeat(threading.Thread):
+    """Beats every few seconds while the run computes (long solver phases included), on its own connection.
+
+    When the run is no longer this attempt's (reaped, cancelled, taken over), `lost` is set and the
+    computation stops at its next phase.
+    """
+
+    def __init__(self, run: MatchRun):
+        super().__init__(name=f"match-run-{run.pk}-heartbeat", daemon=True)
+        self.run_id, self.attempt = run.pk, run.attempts
+        self.stopping, self.lost = threading.Event(), threading.Event()
+
+    def run(self):
+        try:
+            while not self.stopping.wait(heartbeat_interval()):
+                try:
+                    alive = MatchRun.objects.filter(
+                        pk=self.run_id, status=RunStatus.RUNNING, attempts=self.attempt,
+                    ).update(heartbeat_at=timezone.now())
+                except DatabaseError:
+                    logger.warning("Matching run %s: heartbeat failed", self.run_id, exc_info=True)
+                    continue
+                if not alive:
+                    self.lost.set()
+                    return
+        finally:
+            connection.close()  # this thread's own connection
+
+    def stop(self):
+        self.stopping.set()
+        if self.is_alive():
+            self.join(timeout=10)
+
+
 def _beat(run: MatchRun, phase: str) -> None:
-    """Heartbeat and progress, in its own autocommit statement so that pages see it at once."""
+    """Progress, in its own autocommit statement so that pages see it at once."""
+    heartbeat = getattr(run, "_heartbeat", None)
+    if heartbeat is not None and heartbeat.lost.is_set():
+        raise _Abandoned
     alive = MatchRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING, attempts=run.attempts).update(
         heartbeat_at=timezone.now(), progress=phase,
     )
@@ -123,21 +219,26 @@ def _beat(run: MatchRun, phase: str) -> None:
         raise _Abandoned
 
 
-def run_execute(*, run_id: int) -> str:
+def run_execute(*, run_id: int, redelivered: bool = False) -> str:
     """Compute a queued run: load, score, assign (optimal, stable and greedy), write the proposals.
 
     Safe to call twice: a finished run is skipped, a run another worker is computing is left alone.
     Returns "done", "failed", "skipped", "busy", "missing" or "abandoned". Transient database errors
     put the run back in the queue and propagate (the task retries).
     """
-    claimed = _claim(run_id)
+    claimed = _claim(run_id, redelivered=redelivered)
     if isinstance(claimed, str):
         return claimed
     run = claimed
     counter = _QueryCounter()
+    run._heartbeat = _Heartbeat(run)
+    if not settings.CELERY_TASK_ALWAYS_EAGER:  # in-process runs have no worker to lose
+        run._heartbeat.start()
+    started = time.perf_counter()
     try:
         with connection.execute_wrapper(counter):
             _compute(run, counter)
+        _observe_duration(time.perf_counter() - started, "done")
     except _Abandoned:
         return "abandoned"
     except (OperationalError, InterfaceError):
@@ -150,8 +251,19 @@ def run_execute(*, run_id: int) -> str:
         MatchRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING, attempts=run.attempts).update(
             status=RunStatus.FAILED, progress="", error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now(),
         )
+        _observe_duration(time.perf_counter() - started, "failed")
         return "failed"
+    finally:
+        run._heartbeat.stop()
     return "done"
+
+
+def _observe_duration(seconds: float, outcome: str) -> None:
+    try:
+        from mentorship.metrics import MATCH_RUN_SECONDS
+    except ImportError:  # metrics are optional
+        return
+    MATCH_RUN_SECONDS.labels(outcome=outcome).observe(seconds)
 
 
 def _ranks(cand: E.Candidates, pairs: np.ndarray, m: int) -> list[int | None]:
@@ -237,7 +349,7 @@ def _compute(run: MatchRun, counter: _QueryCounter) -> None:
         timings["write"] = time.perf_counter() - t
         timings["total"] = time.perf_counter() - t0
         matched = chosen.n_matched
-        locked.status, locked.progress = RunStatus.DONE, ""
+        locked.status, locked.progress, locked.error = RunStatus.DONE, "", ""
         locked.finished_at = locked.heartbeat_at = timezone.now()
         locked.timings = {k: round(v, 4) for k, v in timings.items()}
         locked.query_count = counter.count  # every query so far: load, heartbeats, lock, delete, inserts
@@ -257,11 +369,19 @@ def _compute(run: MatchRun, counter: _QueryCounter) -> None:
 # --------------------------------------------------------------------------- reaping
 
 
+def _fail_stopped(run: MatchRun, now) -> None:
+    run.status, run.progress, run.finished_at = RunStatus.FAILED, "", now
+    with translation.override(settings.LANGUAGE_CODE):
+        run.error = _("The worker stopped responding %(count)s times; run the matching again.") % {"count": run.attempts}
+    run.save(update_fields=["status", "progress", "finished_at", "error"])
+
+
 def runs_reap_stuck(*, now=None) -> dict[str, int]:
     """Nothing stays "running" or "queued" forever.
 
-    A running run without a heartbeat for `MATCHING_STUCK_AFTER_MINUTES` is queued again once, then
-    marked failed; a queued run that no worker picked up in that time is dispatched again.
+    A running run without a heartbeat for `MATCHING_STUCK_AFTER_SECONDS` is queued again (its page
+    says "retrying, attempt 2 of 3"), and marked failed with the reason after its third attempt; a
+    queued run that no worker picked up in that time is dispatched again.
     """
     now = now or timezone.now()
     cutoff = now - stuck_after()
@@ -274,15 +394,15 @@ def runs_reap_stuck(*, now=None) -> dict[str, int]:
             if run is None:
                 continue
             if run.attempts < MAX_ATTEMPTS:
+                logger.warning("Matching run %s: no heartbeat since %s; queued again.", run.pk, run.heartbeat_at)
                 run.status, run.progress, run.heartbeat_at = RunStatus.QUEUED, "", now
-                run.save(update_fields=["status", "progress", "heartbeat_at"])
+                run.error = _retry_note(run.attempts + 1)
+                run.save(update_fields=["status", "progress", "heartbeat_at", "error"])
                 _dispatch_after_commit(run.pk)
                 counts["requeued"] += 1
             else:
-                run.status, run.progress, run.finished_at = RunStatus.FAILED, "", now
-                with translation.override(settings.LANGUAGE_CODE):
-                    run.error = _("The worker stopped responding twice; run the matching again.")
-                run.save(update_fields=["status", "progress", "finished_at", "error"])
+                logger.warning("Matching run %s: no heartbeat after %s attempts; failed.", run.pk, run.attempts)
+                _fail_stopped(run, now)
                 counts["failed"] += 1
     waiting = MatchRun.objects.filter(status=RunStatus.QUEUED).filter(
         Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff),
@@ -292,3 +412,23 @@ def runs_reap_stuck(*, now=None) -> dict[str, int]:
             dispatch_run(run_id)
             counts["redispatched"] += 1
     return counts
+
+
+def run_cancel(*, run: MatchRun, actor) -> bool:
+    """A coordinator stops a queued or running run. False if it had already finished.
+
+    The worker notices at its next heartbeat or phase and drops its result; a redelivered message
+    finds the run failed and skips it.
+    """
+    if not is_coordinator(actor, run.cohort.program_id):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = MatchRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status not in ACTIVE_RUN_STATUSES:
+            return False
+        locked.status, locked.progress, locked.finished_at = RunStatus.FAILED, "", timezone.now()
+        with translation.override(settings.LANGUAGE_CODE):
+            locked.error = _("Cancelled by %(name)s.") % {"name": actor.get_full_name() or actor.email}
+        locked.save(update_fields=["status", "progress", "finished_at", "error"])
+    logger.info("Matching run %s cancelled by user %s", run.pk, actor.pk)
+    return True
