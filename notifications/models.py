@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class Notification(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
+        SENDING = "sending", _("sending")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
         SUPPRESSED = "suppressed", _("turned off by the person")
@@ -45,6 +46,10 @@ class Notification(models.Model):
         help_text=_("The digest email that carried this message."),
     )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    lease_until = models.DateTimeField(
+        null=True, blank=True,
+        help_text=_("While sending: after this time the sender is presumed dead (see the kind's delivery guarantee)."),
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -5,10 +5,12 @@ queues the send after commit. If the broker cannot be reached, the row stays
 pending and the periodic sweep (or `manage.py send_pending_notifications`)
 dispatches it later: a saved change never turns into an error page.
 """
+import hashlib
 import logging
 import smtplib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email.utils import parseaddr
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -261,55 +263,114 @@ def retry_delay_seconds(attempts: int) -> int:
     return min(30 * 2 ** max(attempts - 1, 0), 3600)
 
 
-def notification_send(*, notification_id: int) -> str:
-    """Send one notification; safe to run twice: the row is locked and skipped once sent.
+def message_id(notification: Notification) -> str:
+    """A Message-ID derived from the notification key: every attempt at one notification carries the same
+    one, so a mail client that deduplicates shows a repeated send once."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "mentorship.local"
+    digest = hashlib.sha256(notification.key.encode()).hexdigest()[:40]
+    return f"<{digest}.{notification.kind}@{domain}>"
 
-    Returns "sent", "skipped" or "retry" (a transient failure was recorded).
+
+def send_lease() -> timedelta:
+    return timedelta(seconds=settings.NOTIFICATIONS_SEND_LEASE_SECONDS)
+
+
+def _claim_for_sending(notification_id: int) -> Notification | str:
+    """Commit "sending" with a lease before the SMTP call, so a crash during the call leaves a trace.
+
+    A row found "sending" with an expired lease belonged to a sender that died mid-call: whether the
+    server accepted it is unknown. At-least-once kinds send it again; at-most-once kinds are marked
+    failed with the reason (an operator may "Send again").
     """
+    now = timezone.now()
     with transaction.atomic():
         notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
-        if notification is None or notification.status != Notification.Status.PENDING:
+        if notification is None:
             return "skipped"
+        if notification.status == Notification.Status.SENDING:
+            if notification.lease_until and notification.lease_until > now:
+                return "skipped"  # another worker is in the SMTP call right now
+            if _delivery(notification) == kinds.AT_MOST_ONCE:
+                logger.warning("Notification %s: its sender stopped mid-send; not sent again (at most once).",
+                               notification.pk)
+                notification.status, notification.lease_until = Notification.Status.FAILED, None
+                notification.last_error = (
+                    "The sender stopped during the SMTP call; the server may or may not have accepted it. "
+                    "Not sent again: this kind is sent at most once."
+                )
+                notification.save(update_fields=["status", "lease_until", "last_error"])
+                return "failed"
+            logger.warning("Notification %s: its sender stopped mid-send; sending again (at least once).",
+                           notification.pk)
+        elif notification.status != Notification.Status.PENDING:
+            return "skipped"
+        notification.status = Notification.Status.SENDING
         notification.attempts += 1
-        message = EmailMultiAlternatives(
-            subject=notification.subject, body=notification.body_text,
-            from_email=settings.DEFAULT_FROM_EMAIL, to=[notification.to_email],
-            headers=notification.headers or None,
-        )
-        if notification.body_html:
-            message.attach_alternative(notification.body_html, "text/html")
-        try:
-            message.send()
-        except (smtplib.SMTPException, OSError) as exc:
-            notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if notification.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
-                notification.status = Notification.Status.FAILED
-                outcome = "failed"
-            else:
-                delay = retry_delay_seconds(notification.attempts)
-                # Tell the sweep this one is already scheduled for later.
-                notification.dispatched_at = timezone.now() + timedelta(seconds=delay)
-                outcome = "retry"
-            notification.save(update_fields=["attempts", "last_error", "status", "dispatched_at"])
-            return outcome
-        notification.status = Notification.Status.SENT
-        notification.sent_at = timezone.now()
-        notification.last_error = ""
-        notification.save(update_fields=["attempts", "status", "sent_at", "last_error"])
-        return "sent"
+        notification.lease_until = now + send_lease()
+        notification.save(update_fields=["status", "attempts", "lease_until"])
+    return notification
+
+
+def _delivery(notification: Notification) -> str:
+    try:
+        return kinds.get(notification.kind).delivery
+    except LookupError:
+        return kinds.AT_LEAST_ONCE
+
+
+def notification_send(*, notification_id: int) -> str:
+    """Send one notification; safe to run twice: a row already sent (or being sent) is skipped.
+
+    Three steps: commit "sending" with a lease; the SMTP call, outside any transaction; record the
+    result. Returns "sent", "skipped", "retry" (a transient failure was recorded) or "failed".
+    """
+    claimed = _claim_for_sending(notification_id)
+    if isinstance(claimed, str):
+        return claimed
+    notification = claimed
+    headers = {**(notification.headers or {}), "Message-ID": message_id(notification)}
+    message = EmailMultiAlternatives(
+        subject=notification.subject, body=notification.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL, to=[notification.to_email], headers=headers,
+    )
+    if notification.body_html:
+        message.attach_alternative(notification.body_html, "text/html")
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as exc:
+        return _record_failure(notification, exc)
+    # The server has it. Whatever happened to the row meanwhile (a lease taken over), it is sent.
+    Notification.objects.filter(pk=notification.pk).exclude(status=Notification.Status.SENT).update(
+        status=Notification.Status.SENT, sent_at=timezone.now(), last_error="", lease_until=None,
+    )
+    return "sent"
+
+
+def _record_failure(notification: Notification, exc: Exception) -> str:
+    """The server refused or could not be reached: nothing was accepted, so trying again is safe."""
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    if notification.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
+        status, dispatched_at, outcome = Notification.Status.FAILED, notification.dispatched_at, "failed"
+    else:
+        # Back to pending; tell the sweep this one is already scheduled for later.
+        delay = retry_delay_seconds(notification.attempts)
+        status, dispatched_at, outcome = Notification.Status.PENDING, timezone.now() + timedelta(seconds=delay), "retry"
+    Notification.objects.filter(pk=notification.pk, status=Notification.Status.SENDING).update(
+        status=status, last_error=error, dispatched_at=dispatched_at, lease_until=None,
+    )
+    return outcome
 
 
 def pending_for_sweep():
-    """Pending rows the after-commit enqueue missed, and held rows whose time has come."""
+    """Pending rows the after-commit enqueue missed, held rows whose time has come, and rows left
+    "sending" by a sender that died (their lease expired)."""
     now = timezone.now()
     cutoff = now - timedelta(seconds=settings.NOTIFICATIONS_SWEEP_AFTER_SECONDS)
     missed = Q(created_at__lte=cutoff, send_after__isnull=True)
     held = Q(send_after__lte=now)
-    return (
-        Notification.objects.filter(status=Notification.Status.PENDING)
-        .filter(missed | held)
-        .exclude(dispatched_at__gt=cutoff)
-    )
+    pending = Q(status=Notification.Status.PENDING) & (missed | held) & ~Q(dispatched_at__gt=cutoff)
+    stranded = Q(status=Notification.Status.SENDING, lease_until__lt=now)
+    return Notification.objects.filter(pending | stranded)
 
 
 def dispatch_pending(*, limit: int = 500) -> int:
@@ -322,7 +383,9 @@ def send_pending_now(*, limit: int = 5000) -> dict[str, int]:
     """Send every pending notification in this process, without the broker (for operators)."""
     counts: dict[str, int] = {}
     now = timezone.now()
-    ids = Notification.objects.filter(status=Notification.Status.PENDING).exclude(send_after__gt=now).order_by("created_at")
+    ids = Notification.objects.filter(
+        Q(status=Notification.Status.PENDING) | Q(status=Notification.Status.SENDING, lease_until__lt=now),
+    ).exclude(send_after__gt=now).order_by("created_at")
     for pk in ids.values_list("pk", flat=True)[:limit]:
         outcome = notification_send(notification_id=pk)
         counts[outcome] = counts.get(outcome, 0) + 1

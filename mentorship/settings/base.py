@@ -289,6 +289,9 @@ LOGGING = {
 # Notifications: how long a row may wait before the sweep re-dispatches it.
 NOTIFICATIONS_SWEEP_AFTER_SECONDS = env.int("NOTIFICATIONS_SWEEP_AFTER_SECONDS", default=120)
 NOTIFICATIONS_MAX_ATTEMPTS = 5
+# A row stays "sending" this long at most; after it the sender is presumed dead (SMTP calls time out
+# after EMAIL_TIMEOUT seconds per step, well within it).
+NOTIFICATIONS_SEND_LEASE_SECONDS = env.int("NOTIFICATIONS_SEND_LEASE_SECONDS", default=120)
 # Reminders are held during the recipient's quiet hours (local time, start and end hour).
 NOTIFICATIONS_QUIET_HOURS = (21, 8)
 # Daily digests go out at or after this local hour.
