@@ -230,8 +230,9 @@ def notify_many(*, kind: str, messages: list[Message]) -> int:
     return len(rows)
 
 
-def dispatch_batch(*, notification_ids: list[int], chunk: int = 200) -> bool:
-    """Queue sends in chunks: one broker message per chunk, not per person."""
+def dispatch_batch(*, notification_ids: list[int], chunk: int | None = None) -> bool:
+    """Queue sends in chunks: one broker message per chunk, not per person; workers share the chunks."""
+    chunk = chunk or settings.NOTIFICATIONS_BATCH_SIZE
     from mentorship.broker import publish
 
     from .tasks import send_notification_batch

@@ -291,6 +291,7 @@ NOTIFICATIONS_SWEEP_AFTER_SECONDS = env.int("NOTIFICATIONS_SWEEP_AFTER_SECONDS",
 NOTIFICATIONS_MAX_ATTEMPTS = 5
 # A row stays "sending" this long at most; after it the sender is presumed dead (SMTP calls time out
 # after EMAIL_TIMEOUT seconds per step, well within it).
+NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=200)  # notifications per send task
 NOTIFICATIONS_SEND_LEASE_SECONDS = env.int("NOTIFICATIONS_SEND_LEASE_SECONDS", default=120)
 # Reminders are held during the recipient's quiet hours (local time, start and end hour).
 NOTIFICATIONS_QUIET_HOURS = (21, 8)

@@ -96,3 +96,51 @@ def gunicorn_server(*, env: dict, log_path: Path, workers: int = 2, threads: int
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+class SmtpSink:
+    """A real SMTP server on loopback (aiosmtpd) that records every message it accepts.
+
+    `accept_delay` seconds pass between receiving a message and answering "250": a sender killed in
+    that window never learns that the server has it (the case that decides at least / at most once).
+    """
+
+    def __init__(self, accept_delay: float = 0.0):
+        self.accept_delay, self.messages, self._lock = accept_delay, [], __import__("threading").Lock()
+        self.port = free_port()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        import asyncio
+        from email import message_from_bytes
+
+        parsed = message_from_bytes(envelope.content)
+        with self._lock:
+            self.messages.append(("".join(str(parsed["Message-ID"]).split()), parsed["To"]))  # unfolded
+        if self.accept_delay:
+            await asyncio.sleep(self.accept_delay)
+        return "250 Message accepted for delivery"
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self.messages)
+
+    def by_message_id(self):
+        from collections import Counter
+
+        with self._lock:
+            return Counter(message_id for message_id, _ in self.messages)
+
+
+@contextmanager
+def smtp_sink(accept_delay: float = 0.0):
+    try:
+        from aiosmtpd.controller import Controller
+    except ImportError:
+        require(False, "aiosmtpd is not installed (pip install -r requirements.txt)")
+    sink = SmtpSink(accept_delay)
+    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
+    controller.start()
+    try:
+        yield sink
+    finally:
+        controller.stop()
