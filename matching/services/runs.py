@@ -234,11 +234,9 @@ def run_execute(*, run_id: int, redelivered: bool = False) -> str:
     run._heartbeat = _Heartbeat(run)
     if not settings.CELERY_TASK_ALWAYS_EAGER:  # in-process runs have no worker to lose
         run._heartbeat.start()
-    started = time.perf_counter()
     try:
         with connection.execute_wrapper(counter):
             _compute(run, counter)
-        _observe_duration(time.perf_counter() - started, "done")
     except _Abandoned:
         return "abandoned"
     except (OperationalError, InterfaceError):
@@ -251,19 +249,10 @@ def run_execute(*, run_id: int, redelivered: bool = False) -> str:
         MatchRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING, attempts=run.attempts).update(
             status=RunStatus.FAILED, progress="", error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now(),
         )
-        _observe_duration(time.perf_counter() - started, "failed")
         return "failed"
     finally:
         run._heartbeat.stop()
     return "done"
-
-
-def _observe_duration(seconds: float, outcome: str) -> None:
-    try:
-        from mentorship.metrics import MATCH_RUN_SECONDS
-    except ImportError:  # metrics are optional
-        return
-    MATCH_RUN_SECONDS.labels(outcome=outcome).observe(seconds)
 
 
 def _ranks(cand: E.Candidates, pairs: np.ndarray, m: int) -> list[int | None]:

@@ -42,9 +42,13 @@ INSTALLED_APPS = [
     "mentoring",
     "mentor_requests",
     "matching",
+    "django_prometheus",
+    "mentorship.apps.MentorshipConfig",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "mentorship.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -57,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "mentorship.middleware.ServiceUnavailableMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "mentorship.urls"
@@ -278,13 +284,41 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Logs, metrics, errors ----------------------------------------------------------
+# LOG_FORMAT=json (production's default): one JSON object per line with the request id, which also
+# follows the request into the Celery tasks it queues (mentorship/request_id.py).
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "mentorship.request_id.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "mentorship.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING too (JSON, request ids)
+# /metrics answers only to a scraper that sends "Authorization: Bearer $METRICS_TOKEN"; unset: 404.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+PROMETHEUS_EXPORT_MIGRATIONS = False
+
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:  # optional error reporting, web and workers alike
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN, integrations=[DjangoIntegration(), CeleryIntegration()],
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,  # no emails or IPs leave for a third party
+    )
 
 # Notifications: how long a row may wait before the sweep re-dispatches it.
 NOTIFICATIONS_SWEEP_AFTER_SECONDS = env.int("NOTIFICATIONS_SWEEP_AFTER_SECONDS", default=120)
