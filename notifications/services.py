@@ -344,6 +344,8 @@ def notification_send(*, notification_id: int) -> str:
     Notification.objects.filter(pk=notification.pk).exclude(status=Notification.Status.SENT).update(
         status=Notification.Status.SENT, sent_at=timezone.now(), last_error="", lease_until=None,
     )
+    logger.info("Notification %s (%s) accepted by the mail server, attempt %s", notification.pk, notification.kind,
+                notification.attempts)
     return "sent"
 
 
