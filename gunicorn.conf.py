@@ -19,6 +19,9 @@ keepalive = 5
 # Recycle workers now and then (slow leaks), with jitter so they do not all restart together.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+# Load the app once in the master: workers (and their replacements after max_requests) start warm.
+# Code changes then need a full restart, not a HUP.
+preload_app = True
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # heartbeat files off slow disks
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None  # empty: no access log
 errorlog = "-"
