@@ -3,7 +3,7 @@ import logging
 
 from django.conf import settings
 from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -22,7 +22,7 @@ def home(request):
 def healthz(request):
     """Liveness: the process answers. Touches nothing (no database, no Redis), so it stays fast under
     load and a busy database never gets a healthy instance killed."""
-    return HttpResponse("ok", content_type="text/plain")
+    return JsonResponse({"status": "ok"})
 
 
 def _check_database() -> None:
