@@ -6,6 +6,8 @@ busy. With threads, a cheap request gets a thread while slow ones run; the GIL l
 milliseconds. Every value can be overridden from the environment.
 """
 import os
+import shutil
+import tempfile
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))  # about one per core, plus one
@@ -28,3 +30,21 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 # Behind a proxy: trust X-Forwarded-* from it only.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Prometheus: every worker writes its samples under this folder and /metrics adds them up. Emptied
+# when the master starts (before the app is preloaded); a dead worker's gauges are dropped.
+_metrics_dir = os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), f"mentorship-prometheus-{os.getpid()}"),
+)
+shutil.rmtree(_metrics_dir, ignore_errors=True)
+os.makedirs(_metrics_dir, exist_ok=True)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    shutil.rmtree(_metrics_dir, ignore_errors=True)

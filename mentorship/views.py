@@ -1,9 +1,10 @@
 import hmac
 import logging
+import os
 
 from django.conf import settings
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -74,6 +75,15 @@ def metrics(request):
     given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     if not token or not hmac.compare_digest(given.encode(), token.encode()):
         raise Http404
-    from django_prometheus.exports import ExportToDjangoView
+    import prometheus_client
+    from prometheus_client import multiprocess
 
-    return ExportToDjangoView(request)
+    from .metrics import OperationsCollector
+
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # gunicorn: add up every worker's samples
+        registry = prometheus_client.CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        registry.register(OperationsCollector())
+    else:
+        registry = prometheus_client.REGISTRY
+    return HttpResponse(prometheus_client.generate_latest(registry), content_type=prometheus_client.CONTENT_TYPE_LATEST)
