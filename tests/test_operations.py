@@ -139,3 +139,32 @@ def test_the_request_id_goes_into_log_lines_and_queued_tasks():
     request_id.bind_task_request_id(task=Task)
     assert request_id.get_request_id() == "req-42abcdef"
     request_id.unbind_task_request_id()
+
+
+SENTRY_SNIPPET = "import django; django.setup(); import sentry_sdk; print(sentry_sdk.get_client().is_active())"
+
+
+@pytest.mark.parametrize(("dsn", "active"), [("", "False"), ("https://public@o1.ingest.example.invalid/42", "True")])
+def test_sentry_reports_only_when_a_dsn_is_set(dsn, active):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "SENTRY_DSN": dsn, "DJANGO_SETTINGS_MODULE": "mentorship.settings.test"}
+    result = subprocess.run([sys.executable, "-c", SENTRY_SNIPPET], env=env, capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip().splitlines()[-1] == active, result.stderr
+
+
+def test_json_log_lines_carry_the_request_id():
+    import json
+
+    from mentorship.logs import JsonFormatter
+
+    request_id.bind_request_id("req-json-0001")
+    try:
+        record = logging.LogRecord("notifications", logging.WARNING, __file__, 1, "queued %s", (3,), None)
+        request_id.RequestIdFilter().filter(record)
+    finally:
+        request_id.clear_request_id()
+    line = json.loads(JsonFormatter().format(record))
+    assert line["message"] == "queued 3" and line["request_id"] == "req-json-0001" and line["level"] == "WARNING"
