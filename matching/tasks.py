@@ -1,7 +1,7 @@
 """Thin Celery tasks: ids in, a service call. Each is safe to run twice.
 
-Beat entry (mentorship/settings/base.py, CELERY_BEAT_SCHEDULE):
-    "matching-reap-stuck-runs": {"task": "matching.tasks.reap_stuck_runs", "schedule": 60.0},
+Beat entry (mentorship/settings/base.py, CELERY_BEAT_SCHEDULE): "matching-reap-stuck-runs" every
+MATCHING_REAP_SECONDS (20 s); a run is stuck after MATCHING_STUCK_AFTER_SECONDS (60 s) without a heartbeat.
 """
 import logging
 
@@ -21,8 +21,13 @@ TRANSIENT = (OperationalError, InterfaceError)
     soft_time_limit=600, time_limit=660,
 )
 def run_matching(self, run_id: int) -> str:
-    """Compute one run. A run already done (or being computed by another worker) is skipped."""
-    return services.run_execute(run_id=run_id)
+    """Compute one run. A run already done (or being computed by another worker) is skipped.
+
+    A redelivered message (the worker, or only its pool process, died holding it) takes the run over
+    once its heartbeat has stopped.
+    """
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
+    return services.run_execute(run_id=run_id, redelivered=redelivered)
 
 
 @shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)

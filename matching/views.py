@@ -85,6 +85,20 @@ def run_again(request, pk):
     return redirect(new_run.get_absolute_url())
 
 
+@login_required
+@require_POST
+def run_cancel(request, pk):
+    """Stop a queued or running run (for example one whose worker keeps failing)."""
+    from .services.runs import run_cancel as cancel
+
+    run = selectors.run_get_for_coordinator(user=request.user, pk=pk)
+    if cancel(run=run, actor=request.user):
+        messages.success(request, _("The matching run was cancelled."))
+    else:
+        messages.info(request, _("This run had already finished."))
+    return redirect(run.get_absolute_url())
+
+
 def _comparison(run):
     rows = []
     for mode, label in (("optimal", _("Optimal")), ("stable", _("Stable")), ("greedy", _("Greedy"))):
