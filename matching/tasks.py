@@ -7,6 +7,7 @@ import logging
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError
 
 from . import services
@@ -52,7 +53,11 @@ def confirm_proposals(self, run_id: int, actor_id: int, proposal_ids: list[int] 
     actor = get_user_model().objects.filter(pk=actor_id).first()
     if run is None or actor is None:
         return {"confirmed": 0, "errors": 0}
-    result = services.proposals_confirm(run=run, actor=actor, proposal_ids=proposal_ids)
+    try:
+        result = services.proposals_confirm(run=run, actor=actor, proposal_ids=proposal_ids)
+    except ValidationError as exc:  # e.g. a newer run appeared after the click: nothing to retry
+        logger.info("Matching run %s not confirmed: %s", run_id, "; ".join(exc.messages))
+        return {"confirmed": 0, "errors": 1}
     for error in result.errors:
         logger.info("Matching run %s: %s", run_id, error)
     return {"confirmed": len(result.confirmed), "errors": len(result.errors)}

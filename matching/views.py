@@ -260,11 +260,11 @@ def confirm(request, pk):
             "run": run, "cohort": run.cohort, "proposals": chosen, "all": ids is None,
         })
     if len(chosen) > _confirm_inline_limit():
+        from mentorship.broker import publish
+
         from .tasks import confirm_proposals
 
-        try:
-            confirm_proposals.delay(run.pk, request.user.pk, None if ids is None else list(ids))
-        except Exception:
+        if not publish(confirm_proposals, run.pk, request.user.pk, None if ids is None else list(ids)):
             messages.error(request, _("The confirmations could not be queued; try again in a moment."))
         else:
             messages.info(request, _("Confirming %(count)d pairs in the background; reload this page to follow.") % {
