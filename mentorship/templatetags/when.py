@@ -30,7 +30,7 @@ def _coerce(value):
             return None
     if isinstance(value, datetime.datetime):
         if timezone.is_naive(value):
-            value = timezone.make_aware(value, datetime.timezone.utc)
+            value = timezone.make_aware(value, datetime.UTC)
         return timezone.localtime(value)
     if isinstance(value, datetime.date):
         return value
