@@ -31,3 +31,16 @@ def test_seed_demo_is_idempotent_and_covers_every_kind_and_phase(capsys):
     assert Mentorship.objects.filter(status="active").count() == 2
     out = capsys.readouterr().out
     assert "admin@example.com" in out and "demo-pass-2026" in out
+
+
+def test_the_embedded_broker_names_its_host_so_eager_tasks_print_no_warning(settings, caplog):
+    """seed_demo printed kombu's "No hostname was supplied" for every email it queued without Redis."""
+    from kombu import Connection
+
+    with caplog.at_level("WARNING", logger="kombu.connection"):
+        info = dict(Connection(settings.EMBEDDED_BROKER_URL)._info(resolve=False))
+    assert info["hostname"] == "localhost"
+    assert "No hostname" not in caplog.text
+    with caplog.at_level("WARNING", logger="kombu.connection"):
+        Connection("memory://")._info(resolve=False)
+    assert "No hostname" in caplog.text  # the warning this guards against

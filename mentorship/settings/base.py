@@ -187,7 +187,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# The embedded default names a host: kombu warns "No hostname was supplied" for a bare "memory://"
+# each time an eager task acquires a producer (seed_demo printed it).
+EMBEDDED_BROKER_URL = "memory://localhost/"
+CELERY_BROKER_URL = REDIS_URL or EMBEDDED_BROKER_URL
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_SERIALIZER = "json"
