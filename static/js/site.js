@@ -16,4 +16,21 @@
     var message = event.target.dataset.confirm;
     if (message && !window.confirm(message)) { event.preventDefault(); event.stopImmediatePropagation(); }
   }, true);
+  // A table wider than a phone scrolls inside its box: let the keyboard reach that box too, named by
+  // the table's caption or the nearest heading before it.
+  document.querySelectorAll(".table-responsive:not([tabindex])").forEach(function (box) {
+    box.tabIndex = 0;
+    box.setAttribute("role", "region");
+    if (!box.hasAttribute("aria-label")) {
+      var caption = box.querySelector("caption");
+      var heading = null;
+      for (var el = box; el && !heading; el = el.parentElement) {
+        for (var prev = el.previousElementSibling; prev && !heading; prev = prev.previousElementSibling) {
+          if (/^H[1-6]$/.test(prev.tagName)) { heading = prev; }
+        }
+      }
+      var name = (caption || heading || document.querySelector("h1") || {}).textContent || document.title;
+      box.setAttribute("aria-label", name.trim().slice(0, 120));
+    }
+  });
 })();
