@@ -1,6 +1,7 @@
 """Evaluations (midpoint and final, both directions), closure, and the mentee who becomes a mentor."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -194,5 +195,15 @@ def mentor_offer_accept(*, user):
     if not profile.is_mentor:
         profile.is_mentor = True
         profile.save(update_fields=["is_mentor", "updated_at", "utc_offset_minutes"])
+        if not profile.skills.exists():
+            # What they learned is what they can teach: the skills of their goals and of what they applied for.
+            # So saying yes does not leave the new "skills you can teach" item of their profile empty.
+            from accounts.models import Skill
+
+            completed = Mentorship.objects.filter(mentee=user, status=Mentorship.Status.COMPLETED)
+            learned = Skill.objects.filter(
+                Q(mentoring_goals__mentorship__in=completed) | Q(applications__mentorship__in=completed)
+            ).distinct()
+            profile.skills.add(*learned)
     return profile
 
