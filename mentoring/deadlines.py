@@ -14,6 +14,7 @@ from programs.dates import cohort_today
 from .models import Direction, Mentorship, Role, Stage, cohort_settings
 
 AT_RISK_AFTER_DAYS = 21
+MEETING_BOOKED_SOON_DAYS = 7  # a meeting booked this soon clears the at-risk flag
 RECENT_MEETINGS_DAYS = 30
 CLOSURE_OPENS_DAYS_BEFORE = 14
 # Evaluations are written while the pair runs; a completed pair already has both finals.
@@ -133,9 +134,17 @@ def check_in_is_due(mentorship, last_check_in_at, *, on: dt.date) -> bool:
     return mentorship.status == Mentorship.Status.ACTIVE and on >= check_in_due_on(mentorship, last_check_in_at)
 
 
-def is_at_risk(mentorship, last_meeting_at, *, now: dt.datetime) -> bool:
-    """An active pair that has not met for three weeks (counted from the start when they never met)."""
+def meeting_booked_soon(next_meeting_at: dt.datetime | None, *, now: dt.datetime) -> bool:
+    """A meeting is booked in the coming week: the pair is in touch, whatever the last meeting was."""
+    return next_meeting_at is not None and now <= next_meeting_at <= now + dt.timedelta(days=MEETING_BOOKED_SOON_DAYS)
+
+
+def is_at_risk(mentorship, last_meeting_at, *, now: dt.datetime, next_meeting_at: dt.datetime | None = None) -> bool:
+    """An active pair that has not met for three weeks (counted from the start when they never met)
+    and has no meeting booked in the coming week: a pair that is about to meet is not at risk."""
     if mentorship.status != Mentorship.Status.ACTIVE:
+        return False
+    if meeting_booked_soon(next_meeting_at, now=now):
         return False
     limit = dt.timedelta(days=AT_RISK_AFTER_DAYS)
     if today(now) - mentorship.starts_on < limit:

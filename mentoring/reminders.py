@@ -6,7 +6,7 @@ often the scan runs. Reads are a fixed number of queries per scanner, whatever t
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +16,7 @@ from notifications.services import Message, notify_many, user_timezone
 from programs.dates import cohort_today
 from programs.models import Application, Cohort
 
-from .deadlines import AT_RISK_AFTER_DAYS, evaluation_due_on, evaluation_is_open
+from .deadlines import AT_RISK_AFTER_DAYS, evaluation_due_on, evaluation_is_open, meeting_booked_soon
 from .models import ActionItem, Direction, Evaluation, Meeting, Mentorship, Role, Stage
 
 COORDINATOR_AT_RISK_DAYS = 35
@@ -108,14 +108,16 @@ def no_meeting(*, now) -> int:
     rows = (
         _open_mentorships().filter(status=Mentorship.Status.ACTIVE, starts_on__lte=today - dt.timedelta(days=AT_RISK_AFTER_DAYS))
         .annotate(last_met=Max("meetings__starts_at", filter=Q(meetings__cancelled_at__isnull=True,
-                                                               meetings__starts_at__lte=now)))
+                                                               meetings__starts_at__lte=now)),
+                  next_met=Min("meetings__starts_at", filter=Q(meetings__cancelled_at__isnull=True,
+                                                               meetings__starts_at__gt=now)))
         .prefetch_related("cohort__program__coordinators__profile")
     )
     messages, coordinator_messages = [], []
     for mentorship in rows:
         since = cohort_today(mentorship.last_met) if mentorship.last_met else mentorship.starts_on
         quiet_days = (today - since).days
-        if quiet_days < AT_RISK_AFTER_DAYS:
+        if quiet_days < AT_RISK_AFTER_DAYS or meeting_booked_soon(mentorship.next_met, now=now):
             continue
         for role in (Role.MENTOR, Role.MENTEE):
             messages.append(_message(mentorship, role, f"reminder:no-meeting:{mentorship.pk}:{since.isoformat()}:{role}",
@@ -213,7 +215,9 @@ def coordinator_weekly(*, now) -> int:
         Mentorship.objects.filter(cohort_id__in=ids, status__in=[Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED])
         .select_related("cohort__mentoring_settings")
         .annotate(last_met=Max("meetings__starts_at", filter=Q(meetings__cancelled_at__isnull=True,
-                                                               meetings__starts_at__lte=now)))
+                                                               meetings__starts_at__lte=now)),
+                  next_met=Min("meetings__starts_at", filter=Q(meetings__cancelled_at__isnull=True,
+                                                               meetings__starts_at__gt=now)))
     )
     done = set(Evaluation.objects.filter(mentorship__in=[p.pk for p in pairs]).values_list("mentorship_id", "stage", "direction"))
     at_risk: dict[int, int] = {}
@@ -221,7 +225,8 @@ def coordinator_weekly(*, now) -> int:
     for pair in pairs:
         started_long_ago = today - pair.starts_on >= dt.timedelta(days=AT_RISK_AFTER_DAYS)
         quiet = pair.last_met is None or pair.last_met < at_risk_cut
-        if pair.status == Mentorship.Status.ACTIVE and started_long_ago and quiet:
+        if pair.status == Mentorship.Status.ACTIVE and started_long_ago and quiet and not meeting_booked_soon(
+                pair.next_met, now=now):
             at_risk[pair.cohort_id] = at_risk.get(pair.cohort_id, 0) + 1
         for stage in Stage.values:
             if evaluation_due_on(pair, stage) < today:

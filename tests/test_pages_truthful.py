@@ -85,3 +85,22 @@ def test_the_dashboard_names_roles_truthfully(client):
     client.force_login(p.mentor)
     aside = client.get(reverse("accounts:dashboard")).content.decode().split('id="profile-status"')[1]
     assert "Mentor" in aside and "Coordinator" not in aside
+
+
+def test_a_pair_with_a_meeting_booked_in_two_days_is_not_flagged_at_risk():
+    from mentoring import selectors
+    from mentoring.reminders import no_meeting
+
+    quiet, booked = pair(started_days_ago=30, mentee_name="Quiet Mentee"), pair(started_days_ago=30)
+    services.meeting_schedule(mentorship=booked.mentorship, actor=booked.mentor,
+                              starts_at=timezone.now() + dt.timedelta(days=2), agenda="Catch up")
+    rows = {}
+    for p in (quiet, booked):
+        for _status, group in selectors.cohort_overview(cohort=p.cohort)["groups"]:
+            rows.update({row.mentorship.pk: row.at_risk for row in group})
+    assert rows == {quiet.mentorship.pk: True, booked.mentorship.pk: False}
+    no_meeting(now=timezone.now())  # the reminder follows the same rule: only the quiet pair is told
+    from notifications.models import Notification
+
+    told = set(Notification.objects.filter(kind="mentorship_reminder").values_list("user_id", flat=True))
+    assert quiet.mentee.pk in told and booked.mentee.pk not in told

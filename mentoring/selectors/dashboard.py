@@ -128,7 +128,7 @@ def cohort_overview(*, cohort, now=None) -> dict:
         m.cohort = cohort  # already loaded; saves a join per row
         slots = evaluation_slots(m, list(m.evaluations.all()), on=on)
         row = OverviewRow(
-            mentorship=m, at_risk=is_at_risk(m, m.last_meeting_at, now=now), slots=slots,
+            mentorship=m, at_risk=is_at_risk(m, m.last_meeting_at, now=now, next_meeting_at=m.next_meeting_at), slots=slots,
             overdue=sum(s.state == EvaluationState.OVERDUE for s in slots),
             due=sum(s.state == EvaluationState.DUE for s in slots),
         )
