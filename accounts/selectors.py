@@ -32,10 +32,13 @@ def profile_get_for_viewer(*, viewer, pk: int) -> Profile:
         Profile.objects.select_related("user").prefetch_related("skills", "interests", "languages")
         .filter(pk=pk).first()
     )
-    if profile is None:
-        raise Http404
-    is_own = viewer.is_authenticated and profile.user_id == viewer.pk
-    is_listed = profile.is_mentor and profile.open_to_mentoring and profile.user.is_active
-    if not (is_own or is_listed or (viewer.is_authenticated and viewer.is_staff)):
+    if profile is None or not profile_visible_to(viewer=viewer, profile=profile):
         raise Http404
     return profile
+
+
+def profile_visible_to(*, viewer, profile: Profile) -> bool:
+    """Your own profile, any listed mentor's, or anyone's for staff: the pages that may link to a profile ask this."""
+    is_own = viewer.is_authenticated and profile.user_id == viewer.pk
+    is_listed = profile.is_mentor and profile.open_to_mentoring and profile.user.is_active
+    return bool(is_own or is_listed or (viewer.is_authenticated and viewer.is_staff))

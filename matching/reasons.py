@@ -16,6 +16,23 @@ from .problem import CohortProblem
 
 COORDINATOR, MENTOR, MENTEE = "coordinator", "mentor", "mentee"
 
+# Words two goals can share that say nothing about them ("similar goals: first"). Display only: the
+# score still counts them as the text model does. Spanish and Portuguese goals are written too.
+SAYS_NOTHING = frozenset(
+    """
+    first second third last next one two three time times way ways thing things good great well lot lots
+    many much know need needs start started starting goal goals plan plans able step steps people person
+    someone something part kind day days week weeks month months today future career skills skill
+    de del la el los las que en para con por una uno unos unas mi mis quiero aprender como mas más sobre
+    um uma com meu minha eu os as do da dos das no na em ao aos se sua seu mais muito
+    """.split()
+)
+
+
+def meaningful_terms(terms) -> list[str]:
+    """Shared goal words worth showing: no filler and nothing under three letters (but "c", "r", "c++")."""
+    return [t for t in terms if t not in SAYS_NOTHING and (len(t) >= 3 or t in ("c", "r", "go", "ai", "ml", "ui", "ux"))]
+
 
 def ordinal(rank: int) -> str:
     words = {1: pgettext("preference rank", "1st"), 2: pgettext("preference rank", "2nd"), 3: pgettext("preference rank", "3rd")}
@@ -122,7 +139,7 @@ def reasons_for(facts: dict, *, viewer: str = COORDINATOR) -> list[str]:
     interests = facts.get("shared_interests_count") or 0
     if interests:
         out.append(ngettext("%(count)d shared interest", "%(count)d shared interests", interests) % {"count": interests})
-    terms = facts.get("text_terms") or []
+    terms = meaningful_terms(facts.get("text_terms") or [])
     if terms:
         out.append(_("similar goals: %(terms)s") % {"terms": ", ".join(terms)})
     mentee_hours, mentor_hours = facts.get("mentee_hours") or 0, facts.get("mentor_hours") or 0

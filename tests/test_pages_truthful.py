@@ -104,3 +104,27 @@ def test_a_pair_with_a_meeting_booked_in_two_days_is_not_flagged_at_risk():
 
     told = set(Notification.objects.filter(kind="mentorship_reminder").values_list("user_id", flat=True))
     assert quiet.mentee.pk in told and booked.mentee.pk not in told
+
+
+def test_similar_goals_names_words_that_say_something():
+    from matching.reasons import reasons_for
+
+    said = " | ".join(reasons_for({"text_terms": ["first", "of", "pandas", "quiero"]}))
+    assert "similar goals: pandas" in said
+    assert "first" not in said
+    assert "similar goals" not in " ".join(reasons_for({"text_terms": ["first", "goals"]}))
+
+
+def test_a_suggested_mentor_is_linked_only_when_the_mentee_may_open_their_profile(client):
+    from matching.tests.factories import hand_made_cohort
+
+    made = hand_made_cohort()
+    listed, unlisted = made.x.mentor.profile, made.y.mentor.profile
+    listed.open_to_mentoring, unlisted.open_to_mentoring = True, False
+    listed.save(), unlisted.save()
+    client.force_login(made.a.applicant)
+    html = client.get(reverse("programs:application_edit", args=[made.cohort.pk])).content.decode()
+    section = html.split("suggested-mentors", 1)[1]
+    assert f'href="{listed.get_absolute_url()}"' in section and "Yolanda" in section
+    assert f'href="{unlisted.get_absolute_url()}"' not in section
+    assert client.get(unlisted.get_absolute_url()).status_code == 404  # the link it would have been

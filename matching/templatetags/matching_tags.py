@@ -38,11 +38,21 @@ def breakdown_rows(components):
     return sorted(rows, key=lambda r: -r["points"])
 
 
-@register.inclusion_tag("matching/_suggested_mentors.html")
-def suggested_mentors(application, k=5):
+@register.inclusion_tag("matching/_suggested_mentors.html", takes_context=True)
+def suggested_mentors(context, application, k=5):
+    """Mentors who fit; a name links to the profile only when the viewer may open it (else the link would 404)."""
+    from accounts.selectors import profile_visible_to
+
     from ..selectors import top_mentors_for_application
 
-    return {"suggestions": top_mentors_for_application(application, k=k), "application": application}
+    suggestions = top_mentors_for_application(application, k=k)
+    viewer = context["request"].user if "request" in context else None
+    linked = {
+        s.mentor.pk for s in suggestions
+        if viewer is not None and getattr(s.mentor, "profile", None) is not None
+        and profile_visible_to(viewer=viewer, profile=s.mentor.profile)
+    }
+    return {"suggestions": suggestions, "application": application, "linked": linked}
 
 
 BEST_FIT_CACHE_SECONDS = 600
