@@ -22,7 +22,7 @@ SAYS_NOTHING = frozenset(
     """
     first second third last next one two three time times way ways thing things good great well lot lots
     many much know need needs start started starting goal goals plan plans able step steps people person
-    someone something part kind day days week weeks month months today future career skills skill
+    someone something part kind day days week weeks month months today future skills skill
     de del la el los las que en para con por una uno unos unas mi mis quiero aprender como mas más sobre
     um uma com meu minha eu os as do da dos das no na em ao aos se sua seu mais muito
     """.split()
