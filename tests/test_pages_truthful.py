@@ -23,14 +23,14 @@ def render(text: str, **context) -> str:
 def test_a_moment_names_its_zone_and_a_day_is_a_date_in_the_readers_language():
     moment = dt.datetime(2026, 11, 30, 17, 5, tzinfo=dt.UTC)
     with timezone.override("America/La_Paz"):
-        assert render("{{ m|moment }}", m=moment) == "Nov. 30, 2026, 1:05 p.m. (America/La_Paz)"
+        assert render("{{ m|moment }}", m=moment) == "Nov. 30, 2026, 1:05 p.m. America/La_Paz"
         assert render("{{ m|day }}", m=moment) == "Nov. 30, 2026"
     with translation.override("es"), timezone.override("Europe/Madrid"):
         assert render("{{ m|day }}", m=moment.date()) == "30 de noviembre de 2026"
-        assert "(Europe/Madrid)" in render("{{ m|moment }}", m=moment)
+        assert "Europe/Madrid" in render("{{ m|moment }}", m=moment)
     # The outbox reads e-mail Date headers: the same presentation, not the raw RFC text.
     with timezone.override("UTC"):
-        assert render("{{ m|moment }}", m="Mon, 30 Nov 2026 17:05:00 -0000") == "Nov. 30, 2026, 5:05 p.m. (UTC)"
+        assert render("{{ m|moment }}", m="Mon, 30 Nov 2026 17:05:00 -0000") == "Nov. 30, 2026, 5:05 p.m. UTC"
     assert render("{{ m|moment|default:'—' }}", m=None) == "—"
 
 

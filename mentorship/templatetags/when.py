@@ -59,7 +59,7 @@ def moment(value) -> str:
         return ""
     if not isinstance(value, datetime.datetime):
         return date_format(value, "DATE_FORMAT")
-    return _("%(when)s (%(zone)s)") % {"when": date_format(value, "DATETIME_FORMAT"), "zone": zone_name()}
+    return _("%(when)s %(zone)s") % {"when": date_format(value, "DATETIME_FORMAT"), "zone": zone_name()}
 
 
 @register.filter

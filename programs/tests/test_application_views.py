@@ -333,8 +333,8 @@ def test_status_page_says_what_happens_next_and_when(client, dated_scenario):
     html = client.get(detail_url(application)).content.decode()
 
     assert "Submitted: waiting for review" in html
-    assert "Mentors review applications after applications close (Jan. 31, 2031, 8 p.m.)" in html
-    assert "Decisions are made by Feb. 10, 2031, 8 p.m. at the latest." in html
+    assert "Mentors review applications after applications close (Jan. 31, 2031, 8 p.m. UTC)" in html
+    assert "Decisions are made by Feb. 10, 2031, 8 p.m. UTC at the latest." in html
     assert "I built tool number 0." in html and "Ship it." in html and "Mentor 0" in html
     assert "Change your application" in html and "Withdraw" in html
 
@@ -355,7 +355,7 @@ def test_status_page_for_a_draft_and_for_a_decision(client, dated_scenario):
     draft = start_draft(dated_scenario, client_user := make_mentee())
     client.force_login(client_user)
     html = client.get(detail_url(draft)).content.decode()
-    assert "Draft: not submitted yet" in html and "submit it before the deadline (Jan. 31, 2031, 8 p.m.)" in html
+    assert "Draft: not submitted yet" in html and "submit it before the deadline (Jan. 31, 2031, 8 p.m. UTC)" in html
     assert reverse("programs:application_submit", args=[draft.pk]) in html
 
 
