@@ -121,14 +121,36 @@ def write_review_numbers(cohort_id: int, *, application, enrollment, review) -> 
             for name, value in zip(APPLICATION_NUMBERS, wanted, strict=True):
                 setattr(row, name, value)
             changed.append(row)
-    application.objects.bulk_update(changed, list(APPLICATION_NUMBERS), batch_size=500)
+    _update_rows(application, changed, APPLICATION_NUMBERS)
     mentors = []
     for row in enrollment.objects.filter(cohort_id=cohort_id).only("pk", "mentor_id", "reviews_written"):
         if row.reviews_written != by_reviewer[row.mentor_id]:
             row.reviews_written = by_reviewer[row.mentor_id]
             mentors.append(row)
-    enrollment.objects.bulk_update(mentors, ["reviews_written"], batch_size=500)
+    _update_rows(enrollment, mentors, ("reviews_written",))
     return len(changed) + len(mentors)
+
+
+def _update_rows(model, rows, names) -> None:
+    """Write `names` of `rows`: on Postgres one UPDATE ... FROM (VALUES ...) per 1,000 rows (bulk_update's
+    CASE WHEN per column took seconds for a busy reviewer of a 20,000-application cohort)."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(rows, list(names), batch_size=500)
+        return
+    from psycopg2.extras import execute_values
+
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = [model._meta.get_field(name) for name in names]
+    types = ", ".join(f"%s::{column.db_type(connection)}" for column in columns)
+    assignments = ", ".join(f"{connection.ops.quote_name(c.column)} = v.{connection.ops.quote_name(c.column)}"
+                            for c in columns)
+    value_names = ", ".join(connection.ops.quote_name(c.column) for c in columns)
+    sql = f"UPDATE {table} AS t SET {assignments} FROM (VALUES %s) AS v(id, {value_names}) WHERE t.id = v.id"
+    with connection.cursor() as cursor:
+        execute_values(cursor.cursor, sql, [(row.pk, *(getattr(row, name) for name in names)) for row in rows],
+                       template=f"(%s, {types})", page_size=1000)
 
 
 @contextmanager

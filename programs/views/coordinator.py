@@ -39,7 +39,7 @@ def cohort_dashboard(request, cohort_pk):
         "mentor_load": coordinator_selectors.mentor_review_load(cohort),
         "pending_mentors": coordinator_selectors.pending_enrollment_count(cohort),
         "page": page,
-        "rows": coordinator_selectors.ranked_rows(page.object_list),
+        "rows": coordinator_selectors.ranked_rows(page.object_list, first_rank=page.start_index()),
         "status": status,
         "status_choices": STATUS_FILTER_CHOICES,
         "querystring": f"status={status}" if status else "",
