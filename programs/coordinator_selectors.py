@@ -6,7 +6,7 @@ or an application; the functions here shape what the pages show.
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, When, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.template.defaultfilters import floatformat
@@ -61,13 +61,12 @@ QUEUE_SORTS = {"-submitted_at", "submitted_at", "-review_count", "review_count"}
 COORDINATOR_SORTS = {"-mean_score", "mean_score"}
 
 
-def queue_sort_keys(*, sort: str, as_coordinator: bool) -> list[tuple[str, bool]]:
-    """The queue's order as (annotation or field, descending) pairs; the application id breaks ties."""
+def queue_sort_key(*, sort: str, as_coordinator: bool) -> tuple[str, bool]:
+    """The queue's order as (annotation or field, descending); the application id breaks ties."""
     if as_coordinator and sort in COORDINATOR_SORTS:
-        return [("mean_key", sort.startswith("-"))]
+        return "mean_key", sort.startswith("-")
     sort = sort if sort in QUEUE_SORTS else "-submitted_at"
-    field = {"submitted_at": "submitted_at", "review_count": "review_total"}[sort.lstrip("-")]
-    return [(field, sort.startswith("-"))]
+    return {"submitted_at": "submitted_at", "review_count": "review_total"}[sort.lstrip("-")], sort.startswith("-")
 
 
 def review_queue(*, cohort: Cohort, reviewer, as_coordinator: bool = False, status: str = "",
@@ -106,8 +105,8 @@ def review_queue(*, cohort: Cohort, reviewer, as_coordinator: bool = False, stat
         qs = qs.annotate(mean_score=F("review_mean"))
         if sort in COORDINATOR_SORTS:  # unscored applications last in both directions
             qs = qs.annotate(mean_key=Coalesce("review_mean", -1.0 if sort.startswith("-") else 99.0))
-    keys = queue_sort_keys(sort=sort, as_coordinator=as_coordinator)
-    return qs.order_by(*[F(name).desc() if descending else F(name).asc() for name, descending in keys], "pk")
+    name, descending = queue_sort_key(sort=sort, as_coordinator=as_coordinator)
+    return qs.order_by(F(name).desc() if descending else F(name).asc(), "pk")
 
 
 def _sort_value(application: Application, name: str, descending: bool):
@@ -116,30 +115,34 @@ def _sort_value(application: Application, name: str, descending: bool):
     return getattr(application, name)
 
 
-def queue_neighbours(queue, application: Application, keys: list[tuple[str, bool]]):
-    """(previous id, next id, position 1-based, total) of an application in a queue ordered by `keys`
-    then id: three indexed queries (keyset), never the whole queue's ids."""
-    pk = application.pk
-    current = {name: _sort_value(application, name, descending) for name, descending in keys}
-    if any(value is None for value in current.values()):  # no sort value (no submission date): the plain way
+def queue_neighbours(queue, application: Application, key: tuple[str, bool]):
+    """(previous id, next id, position 1-based, total) of an application in a queue ordered by `key`
+    then id. Each query is a range of the sort value with LIMIT 1 or a count up to the application
+    (an index range for the default order), never the whole queue's ids: six queries, always."""
+    name, descending = key
+    pk, value = application.pk, _sort_value(application, name, descending)
+    if value is None:  # no sort value (no submission date): the plain way
         ids = list(queue.values_list("pk", flat=True))
-        if pk not in ids:
+        index = ids.index(pk) if pk in ids else None
+        if index is None:
             return None, (ids[0] if ids else None), 0, len(ids)
-        index = ids.index(pk)
         return (ids[index - 1] if index else None), (ids[index + 1] if index + 1 < len(ids) else None), index + 1, len(ids)
-    after, before = Q(pk__gt=pk), Q(pk__lt=pk)
-    for name, descending in reversed(keys):
-        later, earlier = ("lt", "gt") if descending else ("gt", "lt")
-        after = Q(**{f"{name}__{later}": current[name]}) | (Q(**{name: current[name]}) & after)
-        before = Q(**{f"{name}__{earlier}": current[name]}) | (Q(**{name: current[name]}) & before)
-    counts = queue.order_by().aggregate(
-        total=Count("pk"), before=Count("pk", filter=before), here=Count("pk", filter=Q(pk=pk)),
+    later, earlier = ("lt", "gt") if descending else ("gt", "lt")
+    tied = queue.filter(**{name: value})
+    first = queue.values_list("pk", flat=True)
+    next_tied = tied.filter(pk__gt=pk).values_list("pk", flat=True).first()
+    next_later = first.filter(**{f"{name}__{later}": value}).first()
+    previous_tied = tied.filter(pk__lt=pk).order_by("-pk").values_list("pk", flat=True).first()
+    previous_earlier = queue.filter(**{f"{name}__{earlier}": value}).reverse().values_list("pk", flat=True).first()
+    counts = queue.filter(Q(**{f"{name}__{earlier}": value}) | Q(**{name: value, "pk__lte": pk})).order_by().aggregate(
+        before=Count("pk", filter=~Q(pk=pk)), here=Count("pk", filter=Q(pk=pk)),
     )
+    total = queue.count()
     if not counts["here"]:  # filtered out of this queue: offer its first row
-        return None, queue.values_list("pk", flat=True).first(), 0, counts["total"]
-    previous = queue.filter(before).reverse().values_list("pk", flat=True).first()
-    following = queue.filter(after).values_list("pk", flat=True).first()
-    return previous, following, counts["before"] + 1, counts["total"]
+        return None, first.first(), 0, total
+    previous = previous_tied if previous_tied is not None else previous_earlier
+    following = next_tied if next_tied is not None else next_later
+    return previous, following, counts["before"] + 1, total
 
 
 # --- Reviewing one application -----------------------------------------------------------
@@ -154,15 +157,12 @@ def application_get_for_review(*, user, pk: int) -> tuple[Application, str]:
     application, role = application_get_for_user(user=user, pk=pk)
     if role not in ("reviewer", "coordinator") or application.status == Status.DRAFT:
         raise Http404
-    application = (
-        Application.objects.select_related("cohort__program", "applicant__profile")
-        .prefetch_related(
-            "skills_wanted",
-            Prefetch("answers", queryset=Answer.objects.select_related("question").order_by("question__order", "question")),
-            Prefetch("preferences", queryset=ApplicationPreference.objects.select_related("mentor__profile")),
-            "cohort__criteria",
-        )
-        .get(pk=application.pk)
+    prefetch_related_objects(  # on the row already read (cohort, program and applicant joined there)
+        [application],
+        "skills_wanted",
+        Prefetch("answers", queryset=Answer.objects.select_related("question").order_by("question__order", "question")),
+        Prefetch("preferences", queryset=ApplicationPreference.objects.select_related("mentor__profile")),
+        "cohort__criteria",
     )
     return application, role
 
@@ -184,7 +184,9 @@ class RankedRow:
     application: Application
     score: dict | None
     tallies: dict = field(default_factory=dict)
-    rank: int = 0
+    rank: str = ""
+    pk: str = ""
+    reviews: str = ""
     name: str = ""
     select_label: str = ""
     url: str = ""
@@ -194,10 +196,20 @@ class RankedRow:
     tally_cells: list = field(default_factory=list)
 
 
+# What a list row never shows: left in the database rather than carried for 100 rows.
+LONG_TEXTS = ("goals", "motivation", "offer", "wants", "group_members", "support_needed")
+
+
 def status_counts(cohort: Cohort) -> list[tuple[str, str, int]]:
     """(status, label, count) for every status, zeros included; one query."""
     counts = dict(cohort.applications.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n"))
     return [(value, label, counts.get(value, 0)) for value, label in Status.choices]
+
+
+def ranked_count(counts: list[tuple[str, str, int]], *, status: str = "") -> int:
+    """How many rows `ranked_applications` has, from `status_counts` (no query)."""
+    hidden = {Status.DRAFT, Status.WITHDRAWN}
+    return sum(n for value, _label, n in counts if (value == status if status else value not in hidden))
 
 
 def review_coverage(cohort: Cohort, *, limit: int = 10) -> tuple[int, list[Application]]:
@@ -205,7 +217,7 @@ def review_coverage(cohort: Cohort, *, limit: int = 10) -> tuple[int, list[Appli
     (how many, the first `limit`, fewest reviews and oldest first); two queries."""
     thin = reviewable_applications(cohort).filter(status__in=AWAITING_DECISION, usable_reviews__lt=MIN_REVIEWS)
     shown = list(
-        thin.select_related("applicant__profile")
+        thin.select_related("applicant__profile").defer(*LONG_TEXTS)
         .order_by("usable_reviews", F("submitted_at").asc(nulls_first=True), "pk")[:limit]
     )
     return (thin.count() if len(shown) == limit else len(shown)), shown
@@ -232,7 +244,7 @@ def ranked_applications(cohort: Cohort, *, status: str = ""):
     if status:
         qs = qs.filter(status=status)
     unscored_by_age = Case(When(normalised_score__isnull=True, then=F("submitted_at")))
-    return qs.select_related("applicant__profile").order_by(
+    return qs.select_related("applicant__profile").defer(*LONG_TEXTS).order_by(
         F("normalised_score").desc(nulls_last=True), F("ranking_mean").desc(nulls_last=True),
         unscored_by_age.asc(nulls_first=True), "pk",
     )
@@ -255,12 +267,13 @@ def ranked_rows(applications, *, first_rank: int = 1) -> list[RankedRow]:
         counts = {value: tallies[application.pk][value] for value in Recommendation.values}
         name = application.applicant.profile.name
         rows.append(RankedRow(
-            application=application, score=score, tallies=counts, rank=rank, name=name,
+            application=application, score=score, tallies=counts, rank=str(rank), pk=str(application.pk),
+            reviews=str(application.review_total), name=name,
             select_label=_("Select %(name)s") % {"name": name}, url=url.replace("987654321", str(application.pk)),
             status_label=application.get_status_display(),
             normalised=floatformat(score["normalised"], 2) if score else "—",
             mean=floatformat(score["mean"], 2) if score else "—",
-            tally_cells=list(counts.values()),
+            tally_cells=[str(n) for n in counts.values()],
         ))
     return rows
 

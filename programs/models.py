@@ -313,6 +313,7 @@ class Application(DerivedNumbersMixin, models.Model):
         ]
         indexes = [
             models.Index(fields=["cohort", "status"]),
+            models.Index(fields=["cohort", "status", "usable_reviews"], name="application_review_coverage"),
             models.Index(F("cohort"), F("submitted_at").desc(), F("id"), name="application_queue_newest"),
             models.Index(F("cohort"), F("normalised_score").desc(nulls_last=True), F("ranking_mean").desc(nulls_last=True),
                          F("id"), name="application_ranking"),

@@ -25,14 +25,15 @@ def cohort_dashboard(request, cohort_pk):
     status = request.GET.get("status", "")
     if status not in dict(STATUS_FILTER_CHOICES):
         status = ""
-    page = Paginator(coordinator_selectors.ranked_applications(cohort, status=status), RANKED_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    counts = coordinator_selectors.status_counts(cohort)
+    paginator = Paginator(coordinator_selectors.ranked_applications(cohort, status=status), RANKED_PAGE_SIZE)
+    paginator.count = coordinator_selectors.ranked_count(counts, status=status)  # known: no second COUNT
+    page = paginator.get_page(request.GET.get("page"))
     coverage_total, coverage = coordinator_selectors.review_coverage(cohort)
     duplicates = coordinator_selectors.possible_duplicates(cohort)
     return render(request, "programs/coordinator/dashboard.html", {
         "cohort": cohort,
-        "counts": coordinator_selectors.status_counts(cohort),
+        "counts": counts,
         "coverage": coverage,
         "coverage_total": coverage_total,
         "min_reviews": coordinator_selectors.MIN_REVIEWS,

@@ -60,19 +60,20 @@ def volunteer(request, cohort_pk):
     })
 
 
-def _queue_for(request, cohort):
-    as_coordinator = is_coordinator(request.user, cohort.program)
+def _queue_for(request, cohort, *, as_coordinator: bool | None = None):
+    if as_coordinator is None:
+        as_coordinator = is_coordinator(request.user, cohort.program)
     form = QueueFilterForm(request.GET or None, as_coordinator=as_coordinator)
     filters = form.filters()
     queue = coordinator_selectors.review_queue(
         cohort=cohort, reviewer=request.user, as_coordinator=as_coordinator, **filters,
     )
-    keys = coordinator_selectors.queue_sort_keys(sort=filters["sort"], as_coordinator=as_coordinator)
+    sort_key = coordinator_selectors.queue_sort_key(sort=filters["sort"], as_coordinator=as_coordinator)
     query = request.GET.copy()
-    for key in list(query):
-        if key not in QUEUE_PARAMS:
-            query.pop(key)
-    return form, queue, keys, as_coordinator, query.urlencode()
+    for param in list(query):
+        if param not in QUEUE_PARAMS:
+            query.pop(param)
+    return form, queue, sort_key, as_coordinator, query.urlencode()
 
 
 @login_required
@@ -94,9 +95,11 @@ def review_application(request, pk):
     criteria = list(cohort.criteria.all())
     reviews = list(coordinator_selectors.reviews_of(application))
     mine = next((r for r in reviews if r.reviewer_id == request.user.pk), None)
-    can_review = application.status != application.Status.WITHDRAWN and is_approved_mentor(request.user, cohort.pk)
-    _form, queue, keys, _coord, querystring = _queue_for(request, cohort)
-    previous_pk, next_pk, position, total = coordinator_selectors.queue_neighbours(queue, application, keys)
+    # A "reviewer" role is an approved mentor who does not coordinate the program (selectors.application_role).
+    approved = role == "reviewer" or is_approved_mentor(request.user, cohort.pk)
+    can_review = application.status != application.Status.WITHDRAWN and approved
+    _form, queue, key, _coord, querystring = _queue_for(request, cohort, as_coordinator=role == "coordinator")
+    previous_pk, next_pk, position, total = coordinator_selectors.queue_neighbours(queue, application, key)
 
     form = None
     if request.method == "POST":
