@@ -209,7 +209,7 @@ def status_counts(cohort: Cohort) -> list[tuple[str, str, int]]:
 def ranked_count(counts: list[tuple[str, str, int]], *, status: str = "") -> int:
     """How many rows `ranked_applications` has, from `status_counts` (no query)."""
     hidden = {Status.DRAFT, Status.WITHDRAWN}
-    return sum(n for value, _label, n in counts if (value == status if status else value not in hidden))
+    return sum(n for value, _label, n in counts if value not in hidden and (value == status or not status))
 
 
 def review_coverage(cohort: Cohort, *, limit: int = 10) -> tuple[int, list[Application]]:

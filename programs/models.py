@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -134,7 +135,8 @@ class DerivedNumbersMixin:
     DERIVED_FIELDS: frozenset = frozenset()
 
     def save(self, *args, **kwargs):
-        if not self._state.adding and kwargs.get("update_fields") is None:
+        if not self._state.adding and self.pk is not None and kwargs.get("update_fields") is None \
+                and not kwargs.get("force_insert"):
             kwargs["update_fields"] = [
                 f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in self.DERIVED_FIELDS
             ]
@@ -315,6 +317,8 @@ class Application(DerivedNumbersMixin, models.Model):
             models.Index(fields=["cohort", "status"]),
             models.Index(fields=["cohort", "status", "usable_reviews"], name="application_review_coverage"),
             models.Index(F("cohort"), F("submitted_at").desc(), F("id"), name="application_queue_newest"),
+            models.Index(F("cohort"), F("review_total"), F("id"), name="application_queue_fewest"),
+            models.Index(F("cohort"), Coalesce(F("review_mean"), -1.0).desc(), F("id"), name="application_queue_best_mean"),
             models.Index(F("cohort"), F("normalised_score").desc(nulls_last=True), F("ranking_mean").desc(nulls_last=True),
                          F("id"), name="application_ranking"),
         ]
