@@ -9,7 +9,6 @@ the stored result and says when it was computed; no page view computes or queues
 """
 import hashlib
 import logging
-from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
@@ -71,7 +70,11 @@ def duplicate_scan_request(*, cohort_id: int) -> None:
     """Inside a service transaction that changed an application: mark the stored scan stale and
     queue a scan after commit."""
     DuplicateScan.objects.filter(cohort_id=cohort_id, stale=False).update(stale=True)
-    transaction.on_commit(partial(enqueue_duplicate_scan, cohort_id), robust=True)
+
+    def enqueue_after_commit():  # named, not a partial: Django 5.2 logs a robust failure by __qualname__
+        enqueue_duplicate_scan(cohort_id)
+
+    transaction.on_commit(enqueue_after_commit, robust=True)
 
 
 def debounce_key(cohort_id: int) -> str:

@@ -19,7 +19,6 @@ import math
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import partial
 
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
@@ -193,4 +192,10 @@ def _refresh_after_a_delete(sender, instance, **kwargs):
     if cohort_id is None:
         return  # the application went with it: nothing left to number
     _pending_after_delete.add(cohort_id)
-    transaction.on_commit(partial(_refresh_if_pending, cohort_id), robust=True)
+
+    # A named function, not functools.partial: Django 5.2 logs a robust callback's failure by its
+    # __qualname__, which a partial lacks (RELIABILITY-NOTES).
+    def refresh_after_delete():
+        _refresh_if_pending(cohort_id)
+
+    transaction.on_commit(refresh_after_delete, robust=True)
