@@ -6,6 +6,19 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+class AddIndexWhereSupported(migrations.AddIndex):
+    """The ranking index orders NULLS LAST, which SQLite cannot put in an index (the embedded default
+    would not migrate); SQLite gets no index (it is there for the big Postgres cohorts), the state is the same."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 def fill_review_numbers(apps, schema_editor):
     """Every existing cohort gets the stored numbers its pages used to compute per request."""
     from programs.services.review_numbers import write_review_numbers
@@ -91,7 +104,7 @@ class Migration(migrations.Migration):
             model_name='application',
             index=models.Index(models.F('cohort'), models.OrderBy(django.db.models.functions.comparison.Coalesce(models.F('review_mean'), -1.0), descending=True), models.F('id'), name='application_queue_best_mean'),
         ),
-        migrations.AddIndex(
+        AddIndexWhereSupported(
             model_name='application',
             index=models.Index(models.F('cohort'), models.OrderBy(models.F('normalised_score'), descending=True, nulls_last=True), models.OrderBy(models.F('ranking_mean'), descending=True, nulls_last=True), models.F('id'), name='application_ranking'),
         ),
