@@ -15,3 +15,9 @@ EARLY_END_CONFIRMED = kinds.register(
 MENTORSHIP_CLOSED = kinds.register(
     "mentorship_closed", _("Your mentorship is completed (with thank-you notes)"), "mentoring/emails/mentorship_closed",
 )
+MEETING_UPDATE = kinds.register(
+    "meeting_update", _("Meetings scheduled, moved or cancelled (with a calendar file)"), "mentoring/emails/meeting_update",
+)
+AGREEMENT_WAITING = kinds.register(
+    "agreement_waiting", _("Your mentorship agreement waits for your acceptance"), "mentoring/emails/agreement_waiting",
+)
