@@ -21,3 +21,13 @@ MEETING_UPDATE = kinds.register(
 AGREEMENT_WAITING = kinds.register(
     "agreement_waiting", _("Your mentorship agreement waits for your acceptance"), "mentoring/emails/agreement_waiting",
 )
+MENTORSHIP_DATES = kinds.register(
+    "mentorship_dates", _("Your mentorship's dates changed (extensions)"), "mentoring/emails/mentorship_dates",
+)
+EARLY_END_DECLINED = kinds.register(
+    "mentorship_early_end_declined", _("A coordinator answered a request to end early: carry on"),
+    "mentoring/emails/early_end_declined",
+)
+CLOSURE_WAITING = kinds.register(
+    "closure_waiting", _("The other person closed your mentorship: your turn"), "mentoring/emails/closure_waiting",
+)

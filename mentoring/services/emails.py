@@ -53,3 +53,43 @@ def agreement_waiting(*, mentorship, agreement, actor, event_id: int, event: str
                 "url": reverse("mentoring:agreement", args=[mentorship.pk]),
             },
         )
+
+
+def _pair_context(mentorship, person, role, **extra):
+    return {
+        "name": person.get_full_name(), "other": mentorship.person(mentorship.other_role(role)).get_full_name(),
+        "program": mentorship.cohort.program.name, "cohort": mentorship.cohort.name, "role": role,
+        "url": mentorship.get_absolute_url(), **extra,
+    }
+
+
+def dates_changed(*, mentorship, actor, event_id: int, reason: str = "") -> None:
+    """An extension or new dates: evaluations and the end move with them, so whoever did not act is told."""
+    for role, person in _others(mentorship, actor):
+        notify(
+            user=person, kind="mentorship_dates", topic=f"cohort:{mentorship.cohort_id}",
+            key=f"mentorship:{mentorship.pk}:dates:{event_id}:{person.pk}",
+            context=_pair_context(mentorship, person, role, actor=actor.get_full_name(), starts_on=mentorship.starts_on,
+                                  ends_on=mentorship.ends_on, reason=reason),
+        )
+
+
+def early_end_declined(*, mentorship, request, actor) -> None:
+    """Both people: the coordinator asks them to carry on (the requester was waiting for this answer)."""
+    for role, person in _others(mentorship, actor):
+        notify(
+            user=person, kind="mentorship_early_end_declined", topic=f"cohort:{mentorship.cohort_id}",
+            key=f"mentorship:{mentorship.pk}:early-end:{request.pk}:declined:{person.pk}",
+            context=_pair_context(mentorship, person, role, actor=actor.get_full_name(), note=request.decision_note,
+                                  requested_by_you=request.requested_by_id == person.pk),
+        )
+
+
+def closure_waiting(*, mentorship, actor) -> None:
+    """The first person closed: the other's closure completes the mentorship."""
+    for role, person in _others(mentorship, actor):
+        notify(
+            user=person, kind="closure_waiting", topic=f"cohort:{mentorship.cohort_id}",
+            key=f"mentorship:{mentorship.pk}:closure-waiting:{person.pk}",
+            context=_pair_context(mentorship, person, role, actor=actor.get_full_name()),
+        )
