@@ -31,3 +31,7 @@ EARLY_END_DECLINED = kinds.register(
 CLOSURE_WAITING = kinds.register(
     "closure_waiting", _("The other person closed your mentorship: your turn"), "mentoring/emails/closure_waiting",
 )
+MENTORSHIP_STATUS = kinds.register(
+    "mentorship_status", _("Your mentorship paused, resumed, started or completed by someone else"),
+    "mentoring/emails/mentorship_status",
+)

@@ -93,3 +93,13 @@ def closure_waiting(*, mentorship, actor) -> None:
             key=f"mentorship:{mentorship.pk}:closure-waiting:{person.pk}",
             context=_pair_context(mentorship, person, role, actor=actor.get_full_name()),
         )
+
+
+def status_changed(*, mentorship, actor, action: str, event_id: int, note: str = "") -> None:
+    """Pause, resume, activate, complete: whoever did not act is told (both, when a coordinator acted)."""
+    for role, person in _others(mentorship, actor):
+        notify(
+            user=person, kind="mentorship_status", topic=f"cohort:{mentorship.cohort_id}",
+            key=f"mentorship:{mentorship.pk}:status:{event_id}:{person.pk}",
+            context=_pair_context(mentorship, person, role, actor=actor.get_full_name(), action=action, note=note),
+        )

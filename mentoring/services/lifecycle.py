@@ -131,6 +131,8 @@ def _named_transition(*, mentorship, actor, action, to, note=""):
         locked = _lock(mentorship)
         capability_check(action, mentorship=locked, actor=actor)
         transition(mentorship=locked, to=to, actor=actor, note=note)
+        event_id = MentorshipEvent.objects.filter(mentorship=locked).values_list("pk", flat=True).latest("pk")
+        emails.status_changed(mentorship=locked, actor=actor, action=action, event_id=event_id, note=note)
     return _copy_state(mentorship, locked)
 
 

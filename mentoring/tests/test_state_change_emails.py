@@ -63,3 +63,18 @@ def test_the_first_closure_asks_the_other_person_to_close(django_capture_on_comm
     # The second closure completes it: the "completed" email, no "your turn".
     assert all("your turn" not in s for s in subjects(p.mentor) + subjects(p.mentee))
     assert len(subjects(p.mentor)) == 1 and len(subjects(p.mentee)) == 1
+
+
+def test_a_pause_tells_the_other_person_and_a_coordinators_resume_tells_both(django_capture_on_commit_callbacks):
+    p = pair()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.mentorship_pause(mentorship=p.mentorship, actor=p.mentee, reason="Exams & a move")
+    assert subjects(p.mentor) == ["Your mentorship with Teo Mentee is paused"]
+    assert "Teo Mentee paused your mentorship" in mail.outbox[-1].body and "Exams & a move" in mail.outbox[-1].body
+    assert subjects(p.mentee) == []
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.mentorship_resume(mentorship=p.mentorship, actor=p.coordinator)
+    assert subjects(p.mentor) == ["Your mentorship with Teo Mentee has resumed"]
+    assert subjects(p.mentee) == ["Your mentorship with Mira Mentor has resumed"]
