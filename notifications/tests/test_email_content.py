@@ -124,3 +124,8 @@ def test_sign_up_email_names_the_host_the_person_used(client, django_capture_on_
     [message] = mail.outbox
     assert "127.0.0.1:8000" not in message.body
     assert "register an account on mentor.example.org:8443" in message.body
+
+
+def test_language_tags_for_headers_and_html_are_bcp47():
+    assert services.content_language("pt-br") == "pt-BR"
+    assert services.content_language("es") == "es"
