@@ -1,6 +1,7 @@
 """Mentors volunteer for a cohort; coordinators approve or decline."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,7 +35,9 @@ def mentor_enrollment_request(*, mentor, cohort: Cohort, capacity: int, offer: s
             enrollment.capacity, enrollment.offer, enrollment.topics = capacity, offer, topics
             enrollment.decided_by, enrollment.decided_at = None, None
             enrollment.save()
-        _notify_enrollment(enrollment, event=f"requested:{enrollment.created_at.timestamp()}:{timezone.now().timestamp()}")
+        event = f"requested:{enrollment.created_at.timestamp()}:{timezone.now().timestamp()}"
+        _notify_enrollment(enrollment, event=event)
+        _notify_coordinators(enrollment, event=event)
     return enrollment
 
 
@@ -64,6 +67,21 @@ def mentor_enrollment_withdraw(*, enrollment: MentorEnrollment, actor) -> Mentor
         enrollment.status = ApprovalStatus.WITHDRAWN
         enrollment.save(update_fields=["status"])
     return enrollment
+
+
+def _notify_coordinators(enrollment: MentorEnrollment, *, event: str) -> None:
+    """The program's coordinators approve or decline a new mentor: each is told."""
+    cohort = enrollment.cohort
+    for coordinator in cohort.program.coordinators.filter(is_active=True).select_related("profile"):
+        notify(
+            user=coordinator, kind="mentor_volunteered", key=f"enrollment:{enrollment.pk}:{event}:coordinator:{coordinator.pk}",
+            topic=f"cohort:{cohort.pk}",
+            context={
+                "name": coordinator.get_full_name(), "mentor": enrollment.mentor.get_full_name(),
+                "program": cohort.program.name, "cohort": cohort.name, "capacity": enrollment.capacity,
+                "offer": enrollment.offer, "url": reverse("programs:mentor_enrollments", args=[cohort.pk]),
+            },
+        )
 
 
 def _notify_enrollment(enrollment: MentorEnrollment, *, event: str) -> None:
