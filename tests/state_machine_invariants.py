@@ -14,7 +14,7 @@ import os
 from collections import Counter, defaultdict
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from matching.models import MatchProposal, PairRule
@@ -165,6 +165,10 @@ class Ledger:
         self.capacities = {e[0]: e[3] for e in enrollments}
         if mentorships:
             self.last["mentorship"] = mentorships[-1][0]
+        self.counts = {
+            "mentorship": len(mentorships), "proposal": len(statuses["proposal"]), "request": len(statuses["request"]),
+            "pending": sum(1 for status in statuses["request"].values() if status == R.PENDING),
+        }
 
     def _capacity(self, enrollments, mentorships):
         held = Counter((m[1], m[2]) for m in mentorships if m[4] in HOLDING)

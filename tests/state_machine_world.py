@@ -62,8 +62,8 @@ class World:
         return [self.coordinator, self.outsider, *self.mentors, *self.applicants]
 
 
-def build_world(*, max_mentees: int, season_limit: int, capacities: list[int], approved: list[bool],
-                submitted: list[bool]) -> World:
+def build_world(*, capacities: list[int], approved: list[bool], submitted: list[bool], max_mentees: int | None = None,
+                season_limit: int | None = None, seed_run: bool = False) -> World:
     """Mentors volunteer and are decided, applicants apply and submit: all through the services."""
     coordinator = UserFactory()
     outsider = UserFactory()
@@ -100,6 +100,11 @@ def build_world(*, max_mentees: int, season_limit: int, capacities: list[int], a
                 answers={question.pk: f"Tool number {i}."}, preferences=[],
             )
             program_services.application_submit(application=application, actor=applicant)
+    if seed_run:  # a finished matching run, so that the machine can confirm from its first step
+        from matching import services as matching_services
+
+        run, _created = matching_services.run_request(cohort=cohort_a, actor=coordinator)
+        matching_services.run_execute(run_id=run.pk)
     return world
 
 
