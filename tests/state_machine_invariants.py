@@ -73,36 +73,20 @@ def site_date(moment: dt.datetime) -> dt.date:
 
 
 def waiting_for_a_mentor(cohort_id: int) -> set[int]:
-    """Application ids that are listed as "accepted, no mentor yet" (or, before that list exists,
-    that the next matching run would still consider)."""
-    try:
-        from matching import selectors as matching_selectors
+    """Application ids listed as "accepted, no mentor yet" (the dashboard's list and the hand-pairing page)."""
+    from matching.pool import accepted_without_mentor
 
-        listed = getattr(matching_selectors, "accepted_without_mentor", None)
-    except ImportError:
-        listed = None
-    if listed is not None:
-        return {a.pk for a in listed(cohort=cohort_id)}
-    from matching.problem import open_applications
-
-    return set(open_applications(cohort_id).values_list("pk", flat=True))
+    return set(accepted_without_mentor(cohort_id).values_list("pk", flat=True))
 
 
 def evaluation_opens_on(mentorship: Mentorship, stage: str) -> dt.date:
-    """The earliest day an evaluation may be sent. The product's own window when it has one; at the
-    very least, a midpoint evaluation waits for the start and a final one for the middle of the span."""
+    """The earliest day an evaluation may be sent: the product's own window (the cohort's share of the pair's
+    span), and in any case a midpoint evaluation waits for the start and a final one for the middle."""
+    from mentoring.deadlines import evaluation_opens_on as window_opens_on
+
     span = mentorship.ends_on - mentorship.starts_on
     floor = mentorship.starts_on if stage == "midpoint" else mentorship.starts_on + span / 2
-    try:
-        from mentoring import deadlines
-
-        window = getattr(deadlines, "evaluation_window", None)
-    except ImportError:
-        window = None
-    if window is not None:
-        opens = window(mentorship, stage)[0]
-        return max(opens, floor)
-    return floor
+    return max(window_opens_on(mentorship, stage), floor)
 
 
 def extension_max_days(mentorship: Mentorship) -> int:

@@ -29,13 +29,14 @@ def days(n: int) -> dt.timedelta:
 
 
 def fixed_cohort_fields(*, name: str, max_mentees: int | None, season_limit: int | None) -> dict:
-    """Accepting now, closing in 10 days, reviews for 10 more, mentorships from day 40 to day 130."""
+    """Accepting now, closing in 10 days, reviews for 5 more, six-week mentorships from day 20 to day 62
+    (short, so that random clock steps reach the evaluations and the closure)."""
     return {
         "name": name, "season": SEASON, "max_mentees": max_mentees, "max_applications_per_season": season_limit,
         "applications_open_at": START - days(5), "applications_close_at": START + days(10),
-        "review_deadline": START + days(20), "starts_on": (START + days(40)).date(),
-        "ends_on": (START + days(130)).date(), "midpoint_evaluation_due": (START + days(85)).date(),
-        "final_evaluation_due": (START + days(128)).date(),
+        "review_deadline": START + days(15), "starts_on": (START + days(20)).date(),
+        "ends_on": (START + days(62)).date(), "midpoint_evaluation_due": (START + days(41)).date(),
+        "final_evaluation_due": (START + days(60)).date(),
     }
 
 
