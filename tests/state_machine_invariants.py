@@ -193,7 +193,8 @@ class Ledger:
     def _accepted_are_paired(self, applications, mentorships):
         if not on("accepted_paired"):
             return
-        paired = {(m[1], m[3]) for m in mentorships}
+        # Paired: a running or completed mentorship. One that ended early sends the mentee back to the list.
+        paired = {(m[1], m[3]) for m in mentorships if m[4] != M.ENDED_EARLY}
         waiting = {}
         for pk, cohort_id, applicant_id, status, *_rest in applications:
             if status != A.ACCEPTED or (cohort_id, applicant_id) in paired:
