@@ -44,7 +44,8 @@ DECISIONS = [Application.Status.ACCEPTED, Application.Status.WAITLISTED, Applica
 index = st.integers(min_value=0, max_value=7)
 # Mostly the right person; sometimes someone with no business there.
 right_or_outsider = st.sampled_from(["right", "right", "right", "outsider"])
-participant = st.sampled_from(["mentor", "mentee", "mentor", "mentee", "coordinator", "outsider"])
+PARTICIPANT_CHOICES = ["mentor", "mentee", "mentor", "mentee", "coordinator", "outsider"]
+participant = st.sampled_from(PARTICIPANT_CHOICES)
 
 
 def event(text):
@@ -55,6 +56,11 @@ def event(text):
 def having(what):
     """Only when there is something to act on: a step spent on nothing is a step lost."""
     return precondition(lambda self: self.ledger is not None and self.ledger.counts[what] > 0)
+
+
+def at_most(times, what):
+    """The costly steps (a matching run, the due scan) a few times per example, so that the budget holds."""
+    return precondition(lambda self: self.costly[what] < times)
 
 
 def pick(rows, i):
@@ -71,6 +77,7 @@ class WholePath(RuleBasedStateMachine):
         self._clock = time_machine.travel(START, tick=False)
         self._clock.start()
         self.ledger = None
+        self.costly = Counter()
 
     def teardown(self):
         self._clock.stop()
@@ -249,8 +256,10 @@ class WholePath(RuleBasedStateMachine):
 
     # --- matching --------------------------------------------------------------------------------
 
+    @at_most(3, "run")
     @rule(cohort=st.integers(0, 1), who=right_or_outsider)
     def run_matching(self, cohort, who):
+        self.costly["run"] += 1
         actor = self._actor(who, self.world.coordinator)
 
         def run():
@@ -352,8 +361,10 @@ class WholePath(RuleBasedStateMachine):
         self._do("requests expire", lambda: requests.requests_expire(now=timezone.now()))
 
     @having("pending")
+    @at_most(2, "scan")
     @rule()
     def due_scan(self):
+        self.costly["scan"] += 1
         now = timezone.now()
         self._do("due scan", lambda: scan_due(now=now))
         overdue = list(MentorshipRequest.objects.filter(status=MentorshipRequest.Status.PENDING, expires_at__lte=now)
@@ -373,23 +384,24 @@ class WholePath(RuleBasedStateMachine):
                 mentorship=mentorship, actor=actor, starts_at=starts_at), outsider=who in ("outsider", "coordinator"))
 
     @having("mentorship")
-    @rule(ms=index, stage=st.sampled_from(Stage.values), who=participant)
+    @rule(ms=index, stage=st.sampled_from(Stage.values), who=st.sampled_from(["both", "both", *PARTICIPANT_CHOICES]))
     def evaluate(self, ms, stage, who):
+        """One side's evaluation, or both sides' ("both": two requests in one step, to reach closure sooner)."""
         mentorship = pick(self._mentorships(), ms)
-        if mentorship is None:
-            return
-        actor = self._mentorship_actor(mentorship, who)
+        for side in ("mentor", "mentee") if who == "both" else (who,):
+            actor = self._mentorship_actor(mentorship, side)
 
-        def submit():
-            role = "mentor" if actor.pk == mentorship.mentor_id else "mentee"
-            direction = "about_mentee" if role == "mentor" else "about_mentor"
-            questions = mentoring.evaluation_questions_ensure(cohort=mentorship.cohort, stage=stage, direction=direction)
-            answers = {q.pk: 4 if q.kind == "rating" else "Going well." for q in questions}
-            return mentoring.evaluation_submit(mentorship=mentorship, actor=actor, stage=stage, answers=answers,
-                                               mentee_completed=True)
+            def submit(actor=actor):
+                role = "mentor" if actor.pk == mentorship.mentor_id else "mentee"
+                direction = "about_mentee" if role == "mentor" else "about_mentor"
+                questions = mentoring.evaluation_questions_ensure(
+                    cohort=mentorship.cohort, stage=stage, direction=direction)
+                answers = {q.pk: 4 if q.kind == "rating" else "Going well." for q in questions}
+                return mentoring.evaluation_submit(mentorship=mentorship, actor=actor, stage=stage, answers=answers,
+                                                   mentee_completed=True)
 
-        self._on_mentorship(f"evaluate {stage}", f"evaluate_{stage}", mentorship, actor, submit,
-                            outsider=who in ("outsider", "coordinator"))
+            self._on_mentorship(f"evaluate {stage}", f"evaluate_{stage}", mentorship, actor, submit,
+                                outsider=side in ("outsider", "coordinator"))
 
     @having("mentorship")
     @rule(ms=index, who=participant, by=st.sampled_from(["week", "five weeks", "four months", "forever"]))
@@ -445,14 +457,14 @@ class WholePath(RuleBasedStateMachine):
                                 lambda: verb(mentorship=mentorship, actor=actor), outsider=who == "outsider")
 
     @having("mentorship")
-    @rule(ms=index, who=participant)
+    @rule(ms=index, who=st.sampled_from(["both", "both", *PARTICIPANT_CHOICES]))
     def close(self, ms, who):
         mentorship = pick(self._mentorships(), ms)
-        if mentorship is not None:
-            actor = self._mentorship_actor(mentorship, who)
-            self._on_mentorship("close", "close", mentorship, actor, lambda: mentoring.closure_submit(
+        for side in ("mentor", "mentee") if who == "both" else (who,):
+            actor = self._mentorship_actor(mentorship, side)
+            self._on_mentorship("close", "close", mentorship, actor, lambda actor=actor: mentoring.closure_submit(
                 mentorship=mentorship, actor=actor, achieved="We shipped a release.", thank_you="Thanks!"),
-                outsider=who in ("outsider", "coordinator"))
+                outsider=side in ("outsider", "coordinator"))
 
     @having("mentorship")
     @rule(ms=index, who=participant)

@@ -30,11 +30,11 @@ outsider or another participant; refusals, ValidationError / PermissionDenied / 
   request       request_send / request_accept / request_decline / request_withdraw in R
   expire        requests_expire; the due scan (scan_due), after which no request is past its answer-by time
   meeting       meeting_schedule
-  evaluate      evaluation_submit, midpoint or final, by the mentor or the mentee
+  evaluate      evaluation_submit, midpoint or final, by the mentor, the mentee or both (two requests)
   extend        mentorship_extend by a week, five weeks, four months or to 9999-12-31
   end early     early_end_request + early_end_confirm, or mentorship_end_early
   pause/resume  mentorship_pause / mentorship_resume
-  close         closure_submit by each side; mentorship_complete by the coordinator
+  close         closure_submit by one side or both; mentorship_complete by the coordinator
 
 Invariants (checked after every step; STATE_MACHINE_IGNORE=name,... switches some off while hunting):
   capacity                  no mentor holds more places in a cohort than their capacity
