@@ -37,7 +37,7 @@ from .state_machine_invariants import Ledger, on
 from .state_machine_world import START, send_request
 
 EXAMPLES = int(os.environ.get("STATE_MACHINE_EXAMPLES", "200"))
-STEPS = int(os.environ.get("STATE_MACHINE_STEPS", "30"))
+STEPS = int(os.environ.get("STATE_MACHINE_STEPS", "25"))
 REFUSED = (ValidationError, PermissionDenied, Http404)
 OUTCOMES: Counter = Counter()  # what the rules did, printed with STATE_MACHINE_STATS=1 (to tune the depth)
 DECISIONS = [Application.Status.ACCEPTED, Application.Status.WAITLISTED, Application.Status.DECLINED]
