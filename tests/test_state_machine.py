@@ -218,7 +218,6 @@ def test_state_machine_example_accepting_after_the_mentor_left_crashes(world):
            ("answer_request", {"req": 0, "accept": True, "who": "right"}), expect="crash")
 
 
-@known_bug("not fixed on any branch yet: mentor_enrollment_request (programs, i10-programs)")
 def test_state_machine_example_mentor_lowers_capacity_below_their_mentees(world):
     # mentor 1 has two places in A and the seeded run fills both
     replay(world, ("confirm_latest", {"how": "all", "proposals": {0}}),

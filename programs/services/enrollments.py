@@ -1,4 +1,6 @@
 """Mentors volunteer for a cohort; coordinators approve or decline."""
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -12,16 +14,39 @@ from ..permissions import is_coordinator
 from ..phases import NO_NEW_MENTORS
 from .applications import InvalidTransition
 
+# How many places of an enrollment are taken. Mentoring (above programs) registers the count of the
+# mentorships holding a place, so programs refuses a capacity below it without importing mentoring.
+_places_taken_providers: list[Callable[[MentorEnrollment], int]] = []
+
+
+def register_places_taken(provider: Callable[[MentorEnrollment], int]) -> Callable[[MentorEnrollment], int]:
+    if provider not in _places_taken_providers:
+        _places_taken_providers.append(provider)
+    return provider
+
+
+def _check_capacity(enrollment: MentorEnrollment, capacity: int) -> None:
+    taken = sum(provider(enrollment) for provider in _places_taken_providers)
+    if capacity < taken:
+        raise ValidationError(
+            {"capacity": _("You already mentor %(n)d people in this cohort: the capacity cannot be lower.") % {"n": taken}},
+            code="capacity_below_taken",
+        )
+
 
 def mentor_enrollment_request(*, mentor, cohort: Cohort, capacity: int, offer: str = "", topics: str = "") -> MentorEnrollment:
-    enrollment = MentorEnrollment.objects.filter(cohort=cohort, mentor=mentor).first()
-    if enrollment is not None and enrollment.status in (ApprovalStatus.PENDING, ApprovalStatus.APPROVED):
-        enrollment.capacity, enrollment.offer, enrollment.topics = capacity, offer, topics
-        enrollment.save(update_fields=["capacity", "offer", "topics"])
-        return enrollment
-    if cohort.phase in NO_NEW_MENTORS:
-        raise ValidationError(_("This cohort no longer takes new mentors."))
     with transaction.atomic():
+        # The enrollment row is locked as mentorship_create locks it, so a capacity change and a new pair
+        # queue up behind each other and the capacity never ends below the places taken.
+        enrollment = MentorEnrollment.objects.select_for_update().filter(cohort=cohort, mentor=mentor).first()
+        if enrollment is not None:
+            _check_capacity(enrollment, capacity)
+        if enrollment is not None and enrollment.status in (ApprovalStatus.PENDING, ApprovalStatus.APPROVED):
+            enrollment.capacity, enrollment.offer, enrollment.topics = capacity, offer, topics
+            enrollment.save(update_fields=["capacity", "offer", "topics"])
+            return enrollment
+        if cohort.phase in NO_NEW_MENTORS:
+            raise ValidationError(_("This cohort no longer takes new mentors."))
         if enrollment is None:
             try:
                 with transaction.atomic():
