@@ -25,6 +25,7 @@ class EnhancedSelectMixin:
             "data-assets-js": static("vendor/tom-select/tom-select.complete.min.js"),
             "data-assets-css": static("vendor/tom-select/tom-select.bootstrap5.min.css"),
             "data-assets-glue": static("js/widgets.js"),
+            "data-remove-title": _("Remove"),  # the chip's remove button, for screen readers
         })
         return context
 

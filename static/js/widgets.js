@@ -18,12 +18,20 @@
       closeAfterSelect: !multiple,
       allowEmptyOption: true,
       searchField: ["text", "value"],
+      refreshThrottle: 0,  // results follow each key at once, so Enter picks what was just typed
       render: { no_results: null }
     };
-    if (!multiple) {
+    if (multiple) {
+      // After a choice, clear the search so the next word starts a new search (keyboard users type on).
+      settings.onItemAdd = function () { this.setTextboxValue(""); this.refreshOptions(false); };
+    } else {
       settings.plugins = ["dropdown_input"];
     }
     var ts = new window.TomSelect(select, settings);
+    // Enter in a search box chooses; it never submits the whole form by surprise.
+    ts.control_input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); }
+    });
     // Screen readers: the typing box is named after the field's label.
     var name = labelText(select);
     if (name && ts.control_input) { ts.control_input.setAttribute("aria-label", name); }
