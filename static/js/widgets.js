@@ -6,6 +6,7 @@
 
   function labelText(select) {
     var label = select.id ? document.querySelector("label[for='" + select.id + "']") : null;
+    if (!label && select.id) { label = document.getElementById(select.id + "-ts-label"); }
     return label ? label.textContent.replace(/\*/g, "").trim() : "";
   }
 
@@ -34,7 +35,14 @@
     });
     // Screen readers: the typing box is named after the field's label.
     var name = labelText(select);
-    if (name && ts.control_input) { ts.control_input.setAttribute("aria-label", name); }
+    var labelledBy = ts.control_input.getAttribute("aria-labelledby");
+    if (labelledBy) {
+      // Tom Select points the <label> at its own box; the hidden original keeps its name too.
+      select.setAttribute("aria-labelledby", labelledBy);
+    } else if (name) {
+      ts.control_input.setAttribute("aria-label", name);
+      select.setAttribute("aria-label", name);
+    }
     return ts;
   }
 
