@@ -91,6 +91,7 @@ class Language(models.Model):
     def save(self, *args, **kwargs):
         taxonomy.fill_missing_translations(self, taxonomy.LANGUAGE_NAMES, self.code)
         super().save(*args, **kwargs)
+        taxonomy.forget_cached_names()
 
 
 class SkillQuerySet(models.QuerySet):
@@ -133,6 +134,7 @@ class Skill(models.Model):
         if not self.slug:
             self.slug = slugify(self.name)[:90] or "skill"
         super().save(*args, **kwargs)
+        taxonomy.forget_cached_names()
 
 
 class Profile(models.Model):

@@ -103,3 +103,34 @@ def fill_missing_translations(obj, known: dict, key: str) -> None:
     es, pt_br = known.get(key, ("", ""))
     obj.name_es = obj.name_es or es
     obj.name_pt_br = obj.name_pt_br or pt_br
+
+
+_BY_ENGLISH: dict = {}
+_BY_ENGLISH_TTL = 60.0  # seconds; an admin's new translation shows within a minute
+
+
+def _translations_by_english(model) -> dict:
+    import time
+
+    cached = _BY_ENGLISH.get(model)
+    if cached is None or time.monotonic() - cached[0] > _BY_ENGLISH_TTL:
+        rows = model.objects.values_list("name", "name_es", "name_pt_br")
+        cached = (time.monotonic(), {name: {"es": es, "pt_br": pt} for name, es, pt in rows})
+        _BY_ENGLISH[model] = cached
+    return cached[1]
+
+
+def forget_cached_names() -> None:
+    """Called when a Skill or Language is saved, so this process shows the new name at once."""
+    _BY_ENGLISH.clear()
+
+
+def local_names_from_english(model, names, language: str | None = None) -> list[str]:
+    """Names stored in English (such as the facts of a match reason), shown in the reader's language.
+    One query a minute per model, whatever the number of rows rendered."""
+    field = name_field(language)
+    if not field or not names:
+        return list(names)
+    table = _translations_by_english(model)
+    key = "es" if field == "name_es" else "pt_br"
+    return [(table.get(n) or {}).get(key) or n for n in names]

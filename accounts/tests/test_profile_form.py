@@ -11,6 +11,13 @@ from accounts.tests.factories import SkillFactory, UserFactory, language, make_m
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _back_to_english():
+    """A request in Spanish leaves Spanish active in this thread; later tests expect English."""
+    yield
+    translation.activate("en")
+
+
 def _data(**overrides):
     data = {
         "display_name": "Rosa Parks", "bio": "I build tools.", "country": "Peru", "timezone": "America/Lima",

@@ -12,6 +12,13 @@ from accounts.tests.factories import SkillFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _back_to_english():
+    """A request in Spanish leaves Spanish active in this thread; later tests expect English."""
+    yield
+    translation.activate("en")
+
 fill = import_module("accounts.migrations.0004_fill_skill_and_language_names").fill
 
 
@@ -70,3 +77,17 @@ def test_profile_page_shows_names_in_the_readers_language(client):
     client.force_login(user)
     html = client.get(user.profile.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Series temporales" in html and "inglés" in html
+
+
+def test_match_reasons_name_languages_and_skills_in_the_readers_language():
+    from matching.reasons import reasons_text
+
+    SkillFactory(name="Machine learning")
+    facts = {"shared_skills": ["Machine learning"], "shared_skills_count": 1,
+             "common_languages": ["English", "Quechua", "Spanish"]}
+    with translation.override("es"):
+        text = reasons_text(facts)
+    assert "aprendizaje automático".lower() in text.lower()
+    assert "español, inglés, quechua" in text and "English" not in text
+    with translation.override("en"):
+        assert "English, Quechua, Spanish" in reasons_text(facts)
