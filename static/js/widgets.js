@@ -35,14 +35,11 @@
     });
     // Screen readers: the typing box is named after the field's label.
     var name = labelText(select);
-    var labelledBy = ts.control_input.getAttribute("aria-labelledby");
-    if (labelledBy) {
-      // Tom Select points the <label> at its own box; the hidden original keeps its name too.
-      select.setAttribute("aria-labelledby", labelledBy);
-    } else if (name) {
+    if (name && !ts.control_input.getAttribute("aria-labelledby")) {
       ts.control_input.setAttribute("aria-label", name);
-      select.setAttribute("aria-label", name);
     }
+    // The original <select> stays for the form's value only; assistive technology meets Tom Select's box.
+    select.setAttribute("aria-hidden", "true");
     return ts;
   }
 
