@@ -5,6 +5,7 @@ Skill and Language rows carry ``name`` (English) plus ``name_es`` and ``name_pt_
 The dictionaries below are the translations the data migration loads, and what a new row gets when an
 admin or ``seed_demo`` creates one of these names without translations.
 """
+import time
 import unicodedata
 
 from django.utils.translation import get_language
@@ -110,8 +111,6 @@ _BY_ENGLISH_TTL = 60.0  # seconds; an admin's new translation shows within a min
 
 
 def _translations_by_english(model) -> dict:
-    import time
-
     cached = _BY_ENGLISH.get(model)
     if cached is None or time.monotonic() - cached[0] > _BY_ENGLISH_TTL:
         rows = model.objects.values_list("name", "name_es", "name_pt_br")
