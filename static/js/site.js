@@ -16,4 +16,20 @@
     var message = event.target.dataset.confirm;
     if (message && !window.confirm(message)) { event.preventDefault(); event.stopImmediatePropagation(); }
   }, true);
+  // Searchable selects (accounts/widgets.py): load the vendored Tom Select and its glue only when a page has one.
+  var enhanced = document.querySelector("[data-widget][data-assets-js]");
+  if (enhanced) {
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = enhanced.dataset.assetsCss;
+    document.head.appendChild(css);
+    var lib = document.createElement("script");
+    lib.src = enhanced.dataset.assetsJs;
+    lib.onload = function () {
+      var glue = document.createElement("script");
+      glue.src = enhanced.dataset.assetsGlue;
+      document.body.appendChild(glue);
+    };
+    document.body.appendChild(lib);
+  }
 })();
