@@ -4,6 +4,7 @@ import uuid
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sites.shortcuts import get_current_site
 from django.utils import translation
@@ -31,7 +32,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
         if not user.language:
-            user.language = (translation.get_language() or "en")[:2]
+            user.language = translation.get_language() or settings.LANGUAGE_CODE
         if commit:
             user.save()
         return user
