@@ -79,3 +79,9 @@ def test_the_email_language_can_be_set_to_portuguese(client):
     client.force_login(user)
     html = client.get(reverse("accounts:profile_edit")).content.decode()
     assert re.search(r'<select name="email_language"[^>]*>.*value="pt-br"', html, re.S)
+
+
+def test_pages_say_they_vary_by_language_so_no_cache_serves_the_wrong_one(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="pt-BR")
+    assert "Accept-Language" in response["Vary"]
+    assert response["Content-Language"] == "pt-br"
