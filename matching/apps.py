@@ -7,4 +7,10 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Matching")
 
     def ready(self):
+        from programs.views.coordinator import COHORT_DASHBOARD_PANELS
+
         from . import signals  # noqa: F401  (connects the staleness receivers)
+        from .selectors import unpaired_panel
+
+        if unpaired_panel not in COHORT_DASHBOARD_PANELS:
+            COHORT_DASHBOARD_PANELS.append(unpaired_panel)

@@ -26,7 +26,7 @@ from .engine_score import candidates as _build_candidates
 
 MODES = ("optimal", "stable", "greedy")
 OBJECTIVES = ("total", "most_matched")
-UNMATCHED_REASONS = ("no_eligible_mentor", "below_min_score", "capacity_full")
+UNMATCHED_REASONS = ("no_eligible_mentor", "below_min_score", "capacity_full", "cohort_full")
 
 
 @dataclass
@@ -39,7 +39,8 @@ class Assignment:
     score_units / total_units  the same as exact integers (points * SCORE_SCALE).
     locked     (P,) bool, True for pairs that came from ``Problem.locked``.
     unmatched  {mentee: reason} with reason in "no_eligible_mentor" (every mentor forbidden,
-               e.g. no common language), "below_min_score", "capacity_full".
+               e.g. no common language), "below_min_score", "capacity_full", "cohort_full"
+               (a mentor would have taken them but ``max_pairs`` was reached).
     mentor_load (M,) number of mentees assigned to each mentor (locks included).
     timings    seconds: "candidates", "solve", "extend" (stable), "certify" (optimal proof), "total".
     certified  True if ``prove_optimal`` proved optimality over *all* pairs (None if not asked).
@@ -86,12 +87,13 @@ def _compress(x: np.ndarray):
     return uniq, pos[x]
 
 
-def solve_flow(ei, ej, eq, cap, objective: str = "total") -> np.ndarray:
+def solve_flow(ei, ej, eq, cap, objective: str = "total", max_pairs: int | None = None) -> np.ndarray:
     """Max-weight capacitated assignment on the edge list (mentee ei, mentor ej, integer score eq).
 
     Every mentee takes at most one edge, mentor j at most cap[j].  objective="total" maximises
     the sum of eq (mentees may stay unmatched); "most_matched" maximises the number matched, then
-    the sum.  Returns a bool mask over the edges.  OR-Tools SimpleMinCostFlow, deterministic.
+    the sum.  ``max_pairs`` caps the number of chosen edges (the flow out of the source).
+    Returns a bool mask over the edges.  OR-Tools SimpleMinCostFlow, deterministic.
     """
     ei = np.asarray(ei, dtype=np.int64)
     ej = np.asarray(ej, dtype=np.int64)
@@ -104,6 +106,9 @@ def solve_flow(ei, ej, eq, cap, objective: str = "total") -> np.ndarray:
     ui, inv_i = _compress(ei[idx])
     uj, inv_j = _compress(ej[idx])
     nu, nv = len(ui), len(uj)
+    supply = nu if max_pairs is None else max(0, min(nu, int(max_pairs)))
+    if supply == 0:
+        return chosen
     src, sink = 0, nu + nv + 1
     tails = [inv_i + 1, np.zeros(nu, np.int64), np.arange(nv) + nu + 1]
     heads = [inv_j + nu + 1, np.arange(nu) + 1, np.full(nv, sink)]
@@ -121,7 +126,7 @@ def solve_flow(ei, ej, eq, cap, objective: str = "total") -> np.ndarray:
         np.concatenate(caps).astype(np.int64),
         np.concatenate(costs).astype(np.int64),
     )
-    smcf.set_nodes_supplies(np.array([src, sink], np.int32), np.array([nu, -nu], np.int64))
+    smcf.set_nodes_supplies(np.array([src, sink], np.int32), np.array([supply, -supply], np.int64))
     status = smcf.solve() if objective == "total" else smcf.solve_max_flow_with_min_cost()
     if status != smcf.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed with status {status}")
@@ -365,6 +370,7 @@ def assign(
     prove_optimal: bool = False,
     stable_complete: bool = True,
     max_certify_rounds: int = 8,
+    max_pairs: int | None = None,
 ) -> Assignment:
     """Assign mentees to mentors under capacities.
 
@@ -383,6 +389,12 @@ def assign(
     language-incompatible and below-``min_score`` pairs never appear.  Deterministic.
     ``candidates`` (from ``candidates()`` with the same weights and min_score) lets several
     modes reuse one scoring pass; ``top_k`` is then ignored.
+    ``max_pairs`` limits the total number of pairs, locked ones included (the cohort's maximum
+    mentees minus places already held).  Locks are always kept; the other pairs are capped at
+    ``max_pairs - len(locked)``: mode="optimal" caps the flow from the source (the best total
+    with at most that many pairs; the certificate proves it over all pairs), "stable" and
+    "greedy" keep their best pairs (by score, ties by lower mentee then mentor index).
+    Mentees left out by the cap are unmatched with reason "cohort_full".
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
@@ -411,10 +423,13 @@ def assign(
     ei, ej, eq = cand.mentee[keep], cand.mentor[keep], cand.q[keep]
     info: dict = {"n_candidates": int(len(cand.q)), "top_k": cand.top_k}
     certified = None
+    if max_pairs is not None and max_pairs < 0:
+        raise ValueError("max_pairs must be >= 0")
+    max_new = None if max_pairs is None else max(0, int(max_pairs) - len(lk))
 
     t0 = time.perf_counter()
     if mode == "optimal":
-        chosen = prefer_lower_index(ei, ej, eq, solve_flow(ei, ej, eq, cap, objective))
+        chosen = prefer_lower_index(ei, ej, eq, solve_flow(ei, ej, eq, cap, objective, max_new))
         timings["solve"] = time.perf_counter() - t0
         if prove_optimal:
             if objective != "total":
@@ -423,10 +438,7 @@ def assign(
             certified = False
             rows_all = np.flatnonzero(~is_locked & (cand.row_status == 0))
             for rnd in range(max_certify_rounds):
-                load = np.bincount(ej[chosen], minlength=m)
-                v = mentor_prices(ei, ej, eq, chosen, load < cap)
-                u = np.zeros(n, np.int64)
-                u[ei[chosen]] = eq[chosen] - v[ej[chosen]]
+                v, u = _prices(ei, ej, eq, chosen, cap, n, rows_all, max_new)
                 ok_col = cap > 0
                 ai, aj, aq, _ = _scan(
                     p,
@@ -448,7 +460,7 @@ def assign(
                 ei = np.concatenate([ei, ai[viol]])
                 ej = np.concatenate([ej, aj[viol]])
                 eq = np.concatenate([eq, aq[viol]])
-                chosen = prefer_lower_index(ei, ej, eq, solve_flow(ei, ej, eq, cap, objective))
+                chosen = prefer_lower_index(ei, ej, eq, solve_flow(ei, ej, eq, cap, objective, max_new))
             info["certify_rounds"] = rnd + 1
             timings["certify"] = time.perf_counter() - t1
     else:
@@ -480,6 +492,9 @@ def assign(
             timings["extend"] = time.perf_counter() - t1
         info["rounds"] = gs.rounds
         chosen_edges = gs.held
+        if max_new is not None and len(chosen_edges) > max_new:  # keep the best max_new pairs
+            o = np.lexsort((gs.ej[chosen_edges], gs.ei[chosen_edges], -gs.eq[chosen_edges]))
+            chosen_edges = chosen_edges[o[:max_new]]
         ei, ej, eq = gs.ei[chosen_edges], gs.ej[chosen_edges], gs.eq[chosen_edges]
         chosen = np.ones(len(ei), dtype=bool)
 
@@ -495,6 +510,11 @@ def assign(
     matched[pi] = True
     unmatched: dict[int, str] = {}
     status = cand.row_status
+    has_spare = np.zeros(n, dtype=bool)
+    if max_new is not None and len(mi) >= max_new:  # the cap was reached: who else had a free mentor?
+        load = np.bincount(pj, minlength=m)
+        spare_edge = load[cand.mentor] < p.capacity[cand.mentor]
+        has_spare = np.bincount(cand.mentee[spare_edge], minlength=n) > 0
     for i in np.flatnonzero(~matched):  # loop over unmatched mentees (not pairs)
         s = status[i]
         if s == 1:
@@ -503,6 +523,8 @@ def assign(
             unmatched[int(i)] = "below_min_score"
         elif cand.row_best_q[i] != _Q_NONE and cand.row_best_q[i] <= 0 and mode == "optimal":
             unmatched[int(i)] = "below_min_score"
+        elif has_spare[i]:
+            unmatched[int(i)] = "cohort_full"
         else:
             unmatched[int(i)] = "capacity_full"
     scores = pq / SCORE_SCALE
@@ -522,6 +544,38 @@ def assign(
         certified=certified,
         info=info,
     )
+
+
+def _prices(ei, ej, eq, chosen, cap, n: int, rows_all, max_new: int | None):
+    """Dual prices (v per mentor, u per mentee) certifying ``chosen`` on the pruned graph.
+
+    A binding ``max_pairs`` cap is modelled exactly as a dummy mentor D that every eligible
+    mentee can take at a score B above any real score, with room for all but ``max_new`` of
+    them: the best real total with at most ``max_new`` pairs is then the plain optimum of the
+    dummy problem, whose D edges are all present, so the usual scan over real pairs proves it."""
+    m = len(cap)
+    load = np.bincount(ej[chosen], minlength=m)
+    if max_new is None or len(rows_all) <= max_new:
+        v = mentor_prices(ei, ej, eq, chosen, load < cap)
+        u = np.zeros(n, np.int64)
+        u[ei[chosen]] = eq[chosen] - v[ej[chosen]]
+        return v, u
+    big_b = 2 * int(round(100 * SCORE_SCALE)) + 1
+    matched = np.zeros(n, dtype=bool)
+    matched[ei[chosen]] = True
+    free_rows = rows_all[~matched[rows_all]]
+    on_d = np.zeros(len(rows_all), dtype=bool)
+    on_d[np.searchsorted(rows_all, free_rows[: len(rows_all) - max_new])] = True
+    xi = np.concatenate([ei, rows_all])
+    xj = np.concatenate([ej, np.full(len(rows_all), m, np.int64)])
+    xq = np.concatenate([eq, np.full(len(rows_all), big_b, np.int64)])
+    xc = np.concatenate([chosen, on_d])
+    vx = mentor_prices(xi, xj, xq, xc, np.r_[load < cap, False])
+    v = vx[:m]
+    u = np.zeros(n, np.int64)
+    u[ei[chosen]] = eq[chosen] - v[ej[chosen]]
+    u[rows_all[on_d]] = big_b - vx[m]
+    return v, u
 
 
 def _extend_lists(p, wn, gs: _GS, rows, floor_q, cap, min_q, margin: int = 0, chunk: int = 1 << 21):

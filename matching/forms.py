@@ -49,6 +49,10 @@ class SwapForm(forms.Form):
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
+class HandPairForm(forms.Form):
+    enrollment = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class RuleForm(forms.Form):
     kind = forms.ChoiceField(choices=PairRule.Kind.choices)
 

@@ -2,7 +2,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -235,7 +235,28 @@ class UnmatchedReason(models.TextChoices):
     NO_ELIGIBLE_MENTOR = "no_eligible_mentor", _("No eligible mentor (no shared language, conflicts or ruled out)")
     BELOW_MIN_SCORE = "below_min_score", _("Every possible mentor scores below the minimum")
     CAPACITY_FULL = "capacity_full", _("The mentors who fit are full")
+    COHORT_FULL = "cohort_full", _("The cohort has reached its maximum mentees")
 
+
+
+def latest_run(cohort_id: int):
+    """The cohort's newest run (whatever its status): only its pairs may be confirmed."""
+    return MatchRun.objects.filter(cohort_id=cohort_id).order_by("-created_at", "-pk").first()
+
+
+class MatchProposalQuerySet(models.QuerySet):
+    def with_ruled_out(self):
+        """`ruled_out`: a coordinator ruled this pair out (possibly after the run proposed it)."""
+        return self.annotate(ruled_out=Exists(PairRule.objects.filter(
+            application_id=OuterRef("application_id"), enrollment_id=OuterRef("enrollment_id"),
+            kind=PairRule.Kind.RULED_OUT,
+        )))
+
+    def confirmable(self):
+        """Open pairs with a mentor that no rule-out forbids."""
+        return self.with_ruled_out().filter(
+            status__in=(ProposalStatus.PROPOSED, ProposalStatus.OVERRIDDEN), enrollment__isnull=False, ruled_out=False,
+        )
 
 
 class MatchProposal(models.Model):
@@ -269,6 +290,8 @@ class MatchProposal(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
 
+    objects = MatchProposalQuerySet.as_manager()
+
     class Meta:
         ordering = ["-score", "pk"]
         verbose_name = _("match proposal")
@@ -301,6 +324,11 @@ class MatchProposal(models.Model):
     def is_open(self) -> bool:
         """Can still be changed or confirmed."""
         return self.status in (ProposalStatus.PROPOSED, ProposalStatus.OVERRIDDEN)
+
+    @property
+    def may_confirm(self) -> bool:
+        """Offered for confirmation (needs `with_ruled_out()`): open, with a mentor, not ruled out."""
+        return self.is_open and self.enrollment_id is not None and not getattr(self, "ruled_out", False)
 
     @property
     def facts(self) -> dict:

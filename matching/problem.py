@@ -16,24 +16,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Profile, Skill
 from mentoring.models import Mentorship
-from programs.models import Application, ApplicationPreference, ApprovalStatus, Cohort, MentorEnrollment, Review
+from mentoring.selectors import cohort_places_left, enrollments_with_places_left
+from programs.models import Application, ApplicationPreference, Cohort, Review
 from programs.selectors import application_scores
 
 from .engine import Problem, Weights
 from .models import PairRule, default_parameters
-
-# Applications that the matching considers: submitted and not yet decided, or waitlisted.
-OPEN_APPLICATION_STATUSES = (
-    Application.Status.SUBMITTED, Application.Status.UNDER_REVIEW, Application.Status.WAITLISTED,
-)
-
-
-def open_applications(cohort: Cohort | int) -> QuerySet:
-    return Application.objects.filter(cohort=cohort, status__in=OPEN_APPLICATION_STATUSES)
-
-
-def approved_enrollments(cohort: Cohort | int) -> QuerySet:
-    return MentorEnrollment.objects.filter(cohort=cohort, status=ApprovalStatus.APPROVED)
+from .pool import approved_enrollments, matching_pool
 
 
 def weights_from(params: dict) -> Weights:
@@ -65,6 +54,7 @@ class CohortProblem:
     language_names: dict[str, str]
     conflicts: set[tuple[int, int]]  # (i, j): conflict of interest or the same person
     rules: dict[tuple[int, int], str]  # (i, j) -> PairRule.Kind
+    max_pairs: int | None = None  # places the cohort's maximum mentees leaves (None: no maximum)
     warnings: list[str] = field(default_factory=list)
     _idf: dict | None = None
 
@@ -83,6 +73,7 @@ class CohortProblem:
         return {pk: j for j, pk in enumerate(self.enrollment_ids)}
 
     def capacity_left(self, j: int) -> int:
+        """Places mentor j has left (mentoring's `capacity_left`, read in bulk), never below 0."""
         return max(0, self.capacity[j] - self.held[j])
 
     def skill_idf(self) -> dict[int, float]:
@@ -112,27 +103,23 @@ def build_cohort_problem(
 ) -> CohortProblem:
     """Read the cohort in bulk and build the engine's Problem.
 
-    `applications` / `enrollments` narrow the two sides (default: the cohort's open applications and
+    `applications` / `enrollments` narrow the two sides (default: the cohort's matching pool and
     approved mentors). Applicants who already hold a mentorship in the cohort are left out unless
-    `exclude_matched` is False; mentors' capacity is what their mentorships leave free.
+    `exclude_matched` is False; mentors' capacity is what their mentorships leave free, and the
+    number of new pairs is at most what the cohort's maximum mentees leaves (`max_pairs`).
     """
     params = {**default_parameters(), **(params or {})}
-    applications = open_applications(cohort) if applications is None else applications
+    applications = matching_pool(cohort) if applications is None else applications
     enrollments = approved_enrollments(cohort) if enrollments is None else enrollments
     app_pks = applications.values("pk")
     applicant_pks = applications.values("applicant_id")
     mentor_pks = enrollments.values("mentor_id")
     warnings: list[str] = []
 
-    # 1. mentorships already holding a place in this cohort: busy mentees, places used
-    held_by_enrollment: dict[int, int] = defaultdict(int)
-    busy_mentees = set()
-    for mentee_id, enrollment_id in Mentorship.objects.holding_a_place().filter(cohort=cohort).values_list(
-        "mentee_id", "enrollment_id",
-    ):
-        busy_mentees.add(mentee_id)
-        if enrollment_id is not None:
-            held_by_enrollment[enrollment_id] += 1
+    # 1. mentorships already holding a place in this cohort: busy mentees; the places the cohort has left
+    busy_mentees = set(Mentorship.objects.holding_a_place().filter(cohort=cohort).values_list("mentee_id", flat=True))
+    cohort_left = cohort_places_left(cohort)
+    max_pairs = None if cohort_left is None else max(0, cohort_left)
 
     # 2. applications (one row each, profile joined)
     app_rows = [
@@ -143,10 +130,11 @@ def build_cohort_problem(
         )
         if not (exclude_matched and row[1] in busy_mentees)
     ]
-    # 3. mentor places (one row each, profile joined)
-    enr_rows = list(enrollments.order_by("pk").values_list(
+    # 3. mentor places (one row each, profile joined, places taken and left as mentoring counts them)
+    enr_rows = list(enrollments_with_places_left(enrollments).order_by("pk").values_list(
         "pk", "mentor_id", "capacity", "offer", "topics", "mentor__profile__utc_offset_minutes",
         "mentor__profile__hours_per_week", "mentor__profile__bio", "mentor__profile__display_name", "mentor__email",
+        "places_taken", "places_left",
     ))
     app_index = {row[0]: i for i, row in enumerate(app_rows)}
     enr_index = {row[0]: j for j, row in enumerate(enr_rows)}
@@ -217,7 +205,7 @@ def build_cohort_problem(
             conflicts.add((i, mentor_j[applicant_id]))
 
     # 11. the coordinator's rules
-    capacity_left = [max(0, row[2] - held_by_enrollment.get(row[0], 0)) for row in enr_rows]
+    capacity_left = [max(0, row[11]) for row in enr_rows]
     rules: dict[tuple[int, int], str] = {}
     ruled_out, locked = [], []
     if include_rules:
@@ -238,6 +226,10 @@ def build_cohort_problem(
             elif locks_per_mentor[j] >= capacity_left[j]:
                 warnings.append(_("A lock was ignored: %(mentor)s has no place left for %(mentee)s.") % {
                     "mentee": _name(app_rows[i][7], app_rows[i][8]), "mentor": _name(enr_rows[j][8], enr_rows[j][9]),
+                })
+            elif max_pairs is not None and len(locked) >= max_pairs:
+                warnings.append(_("A lock was ignored: the cohort has reached its maximum mentees (%(mentee)s).") % {
+                    "mentee": _name(app_rows[i][7], app_rows[i][8]),
                 })
             else:
                 locks_per_mentor[j] += 1
@@ -280,12 +272,13 @@ def build_cohort_problem(
         mentor_ids=[row[1] for row in enr_rows],
         mentor_names=[_name(row[8], row[9]) for row in enr_rows],
         capacity=[row[2] for row in enr_rows],
-        held=[held_by_enrollment.get(row[0], 0) for row in enr_rows],
+        held=[row[10] for row in enr_rows],
         wanted=[frozenset(s) for s in wanted],
         expertise=[frozenset(s) for s in expertise],
         skill_names=skill_names,
         language_names=language_names,
         conflicts=conflicts,
         rules=rules,
+        max_pairs=max_pairs,
         warnings=warnings,
     )

@@ -13,8 +13,9 @@ from mentoring.models import Mentorship
 from programs.models import Application, Cohort
 from programs.permissions import is_coordinator
 
-from .models import MatchProposal, MatchRun, PairRule, ProposalStatus
-from .problem import approved_enrollments, build_cohort_problem, open_applications
+from .models import MatchProposal, MatchRun, PairRule, ProposalStatus, latest_run
+from .pool import accepted_without_mentor, approved_enrollments, matching_pool
+from .problem import build_cohort_problem
 from .reasons import MENTEE, MENTOR, pair_components, reasons_for
 from .services.config import matching_settings_get
 
@@ -57,8 +58,10 @@ def cohort_runs(cohort: Cohort, limit: int = 20):
     return list(runs[:limit])
 
 
-def latest_run(cohort_id: int) -> MatchRun | None:
-    return MatchRun.objects.filter(cohort_id=cohort_id).order_by("-created_at", "-pk").first()
+def newer_run(run: MatchRun) -> MatchRun | None:
+    """The cohort's latest run when it is not `run` (then `run`'s pairs can no longer be confirmed)."""
+    latest = latest_run(run.cohort_id)
+    return latest if latest is not None and latest.pk != run.pk else None
 
 
 def cohort_rules(cohort: Cohort):
@@ -79,7 +82,7 @@ SORTS = {
 
 def run_proposals(run: MatchRun, *, sort: str = "score", mentor: int | None = None, unmatched: bool = False):
     """The proposals table: matched pairs (or, with `unmatched`, the applications left without a mentor)."""
-    qs = MatchProposal.objects.filter(run=run).select_related(
+    qs = MatchProposal.objects.filter(run=run).with_ruled_out().select_related(
         "application__applicant__profile", "enrollment__mentor__profile",
     )
     if unmatched:
@@ -92,7 +95,11 @@ def run_proposals(run: MatchRun, *, sort: str = "score", mentor: int | None = No
 
 
 def run_mentors(run: MatchRun):
-    """The cohort's approved mentors with their capacity, mentorships and open proposals in this run."""
+    """The cohort's approved mentors with their capacity, places held by mentorships and open proposals in this run.
+
+    (Not `mentoring.selectors.enrollments_with_places_left`: its per-row cohort count would cost a scan of the
+    cohort's mentorships for every mentor; the places held count the same `holding_a_place` mentorships.)
+    """
     proposed = (
         MatchProposal.objects.filter(run=run, enrollment=OuterRef("pk"), status__in=OPEN_PROPOSAL_STATUSES)
         .values("enrollment").annotate(c=Count("pk")).values("c")
@@ -105,17 +112,19 @@ def run_mentors(run: MatchRun):
     return list(
         approved_enrollments(run.cohort_id)
         .select_related("mentor__profile")
-        .annotate(proposed=Coalesce(Subquery(proposed), zero), held=Coalesce(Subquery(held), zero))
+        .annotate(proposed=Coalesce(Subquery(proposed), zero), places_taken=Coalesce(Subquery(held), zero))
         .order_by(Lower("mentor__profile__display_name"), "pk")
     )
 
 
 def run_counts(run: MatchRun) -> dict:
-    return MatchProposal.objects.filter(run=run).aggregate(
+    """Confirmed, changed by hand, and open (what "Confirm all" would confirm: pairs no rule-out forbids)."""
+    counts = MatchProposal.objects.filter(run=run).aggregate(
         confirmed=Count("pk", filter=Q(status=ProposalStatus.CONFIRMED)),
         overridden=Count("pk", filter=Q(status=ProposalStatus.OVERRIDDEN)),
-        open=Count("pk", filter=Q(status__in=OPEN_PROPOSAL_STATUSES, enrollment__isnull=False)),
     )
+    counts["open"] = MatchProposal.objects.confirmable().filter(run=run).count()
+    return counts
 
 
 # --------------------------------------------------------------------------- suggestions
@@ -180,7 +189,7 @@ def best_fit_applications_for_mentor(cohort: Cohort, mentor, k: int = 10) -> lis
     """
     enrollments = approved_enrollments(cohort).filter(mentor=mentor)
     cp = build_cohort_problem(
-        cohort=cohort, params=_params(cohort), applications=open_applications(cohort).exclude(applicant=mentor),
+        cohort=cohort, params=_params(cohort), applications=matching_pool(cohort).exclude(applicant=mentor),
         enrollments=enrollments, include_reviews=False, include_rules=False,
     )
     if cp.n_mentees == 0 or cp.n_mentors == 0:
@@ -195,3 +204,44 @@ def best_fit_applications_for_mentor(cohort: Cohort, mentor, k: int = 10) -> lis
                    application=apps.get(cp.application_ids[i]))
         for i in top
     ]
+
+
+# --------------------------------------------------------------------------- pairing by hand
+
+
+def unpaired_applications(cohort: Cohort) -> list[Application]:
+    """Accepted applicants with no mentor yet, by name (one query)."""
+    return list(
+        accepted_without_mentor(cohort).select_related("applicant__profile")
+        .order_by(Lower("applicant__profile__display_name"), "pk")
+    )
+
+
+def unpaired_count(cohort: Cohort | int) -> int:
+    return accepted_without_mentor(cohort).count()
+
+
+def unpaired_application_get(*, cohort: Cohort, pk: int) -> Application | None:
+    """An accepted application of this cohort still waiting for a mentor; 404 when it is not the cohort's,
+    None when it was paired (or its status changed) meanwhile."""
+    application = Application.objects.select_related("applicant__profile").filter(pk=pk, cohort=cohort).first()
+    if application is None:
+        raise Http404
+    return application if accepted_without_mentor(cohort).filter(pk=pk).exists() else None
+
+
+def hand_pairing_options(*, cohort: Cohort, application: Application) -> tuple[list, int | None]:
+    """Every approved mentor for this applicant with score, reasons, places left and why a pair would be
+    refused, best first; and the places the cohort's maximum mentees leaves (None: no maximum)."""
+    from .services import options_for
+
+    cp = build_cohort_problem(cohort=cohort, params=_params(cohort), applications=Application.objects.filter(pk=application.pk))
+    if cp.n_mentees == 0 or cp.n_mentors == 0:
+        return [], cp.max_pairs
+    places_left = [cp.capacity_left(j) for j in range(cp.n_mentors)]
+    return options_for(cp, 0, places_left=places_left, cohort_full=cp.max_pairs == 0), cp.max_pairs
+
+
+def unpaired_panel(cohort: Cohort) -> dict:
+    """The cohort dashboard's "accepted, no mentor yet" line (one query)."""
+    return {"template": "matching/_unpaired_panel.html", "unpaired_count": unpaired_count(cohort)}

@@ -11,7 +11,7 @@ from accounts.models import Profile
 from mentoring.models import Mentorship
 from programs.models import Application, ApprovalStatus, Cohort, MentorEnrollment, Review
 
-from .problem import OPEN_APPLICATION_STATUSES
+from .pool import POOL_STATUSES
 from .services.staleness import runs_mark_stale
 
 logger = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ def _mark(cohort_ids, reason: str) -> None:
 
 def _user_cohorts(user_id: int):
     return Cohort.objects.filter(
-        Q(applications__applicant_id=user_id, applications__status__in=OPEN_APPLICATION_STATUSES)
+        Q(applications__applicant_id=user_id, applications__status__in=POOL_STATUSES)
         | Q(mentor_enrollments__mentor_id=user_id, mentor_enrollments__status=ApprovalStatus.APPROVED)
     ).values("pk")
 

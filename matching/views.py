@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from programs.selectors import cohort_get_for_coordinator
 
 from . import selectors, services
-from .forms import ConfirmForm, MatchingSettingsForm, RuleForm, SwapForm
+from .forms import ConfirmForm, HandPairForm, MatchingSettingsForm, RuleForm, SwapForm
 from .models import UnmatchedReason
 
 PROPOSALS_PAGE_SIZE = 100
@@ -38,6 +38,7 @@ def _errors(request, exc: ValidationError) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def cohort_matching(request, cohort_pk):
+    """The settings form; its "Run matching" button saves what was typed, then runs with it."""
     cohort = cohort_get_for_coordinator(user=request.user, pk=cohort_pk)
     config = services.matching_settings_get(cohort=cohort)
     form = MatchingSettingsForm(request.POST or None, instance=config)
@@ -47,12 +48,19 @@ def cohort_matching(request, cohort_pk):
         except ValidationError as exc:
             _errors(request, exc)
         else:
-            messages.success(request, _("Matching settings saved."))
-            return redirect("matching:cohort", cohort_pk=cohort.pk)
+            if "run" not in request.POST:
+                messages.success(request, _("Matching settings saved."))
+                return redirect("matching:cohort", cohort_pk=cohort.pk)
+            run, created = services.run_request(cohort=cohort, actor=request.user)
+            if created:
+                messages.success(request, _("Matching settings saved; the matching runs with them."))
+            else:
+                messages.info(request, _("Matching settings saved. A run was already under way; run again when it ends."))
+            return redirect(run.get_absolute_url())
     runs = selectors.cohort_runs(cohort)
     return render(request, "matching/cohort.html", {
         "cohort": cohort, "form": form, "runs": runs, "latest": runs[0] if runs else None,
-        "rules": selectors.cohort_rules(cohort),
+        "rules": selectors.cohort_rules(cohort), "unpaired_count": selectors.unpaired_count(cohort),
     }, status=400 if form.errors else 200)
 
 
@@ -106,14 +114,14 @@ def run_detail(request, pk):
         proposals = selectors.run_proposals(run, sort=sort, mentor=mentor, unmatched=unmatched)
         page = Paginator(proposals, PROPOSALS_PAGE_SIZE).get_page(request.GET.get("page"))
         query = {k: v for k, v in (("sort", sort), ("mentor", mentor or ""), ("show", "unmatched" if unmatched else "")) if v}
-        latest = selectors.latest_run(run.cohort_id)
+        newer = selectors.newer_run(run)
         context.update({
             "page": page, "sort": sort, "mentor_filter": mentor, "unmatched_view": unmatched,
             "querystring": "&".join(f"{k}={v}" for k, v in query.items()),
             "mentors": selectors.run_mentors(run), "counts": selectors.run_counts(run),
             "comparison": _comparison(run), "rules": selectors.cohort_rules(run.cohort),
             "unmatched_reasons": [(UnmatchedReason(r).label, n) for r, n in sorted(run.unmatched_by_reason.items())],
-            "newer": latest if latest and latest.pk != run.pk else None,
+            "newer": newer,
         })
     return render(request, "matching/run_detail.html", context)
 
@@ -220,6 +228,10 @@ def rule_remove(request, pk):
 def confirm(request, pk):
     """First POST: list what is about to be confirmed. Second POST (confirm=1): confirm and report."""
     run = selectors.run_get_for_coordinator(user=request.user, pk=pk)
+    newer = selectors.newer_run(run)
+    if newer is not None:
+        messages.error(request, _("A newer run exists for this cohort: confirm the pairs on run #%(pk)d.") % {"pk": newer.pk})
+        return redirect(run.get_absolute_url())
     confirmable = services.confirmable_proposals(run)
     form = ConfirmForm(request.POST, proposal_ids=[p.pk for p in confirmable])
     if not form.is_valid():
@@ -257,3 +269,45 @@ def confirm(request, pk):
     for error in result.errors:
         messages.error(request, error)
     return redirect(run.get_absolute_url())
+
+
+@login_required
+@require_GET
+def unpaired(request, cohort_pk):
+    """Accepted applicants who have no mentor yet, each with a link to pair them by hand."""
+    cohort = cohort_get_for_coordinator(user=request.user, pk=cohort_pk)
+    return render(request, "matching/unpaired.html", {
+        "cohort": cohort, "applications": selectors.unpaired_applications(cohort),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pair_by_hand(request, cohort_pk, application_pk):
+    """GET: every mentor for this applicant with score, reasons and places left. POST: pair with the chosen one."""
+    cohort = cohort_get_for_coordinator(user=request.user, pk=cohort_pk)
+    application = selectors.unpaired_application_get(cohort=cohort, pk=application_pk)
+    back = reverse("matching:unpaired", args=[cohort.pk])
+    if application is None:
+        messages.info(request, _("This applicant is no longer waiting for a mentor."))
+        return redirect(back)
+    if request.method == "POST":
+        form = HandPairForm(request.POST)
+        if not form.is_valid():
+            raise Http404
+        try:
+            mentorship = services.application_pair_by_hand(
+                cohort=cohort, application_id=application.pk, enrollment_id=form.cleaned_data["enrollment"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+            return redirect("matching:pair_by_hand", cohort_pk=cohort.pk, application_pk=application.pk)
+        messages.success(request, _("%(mentee)s is now mentored by %(mentor)s: both got an email.") % {
+            "mentee": application.applicant.get_full_name(), "mentor": mentorship.mentor.get_full_name(),
+        })
+        return redirect(back)
+    options, cohort_places_left = selectors.hand_pairing_options(cohort=cohort, application=application)
+    return render(request, "matching/pair_by_hand.html", {
+        "cohort": cohort, "application": application, "options": options, "cohort_places_left": cohort_places_left,
+    })

@@ -7,4 +7,4 @@ class MentorRequestsConfig(AppConfig):
     verbose_name = _("Direct mentorship requests")
 
     def ready(self):
-        from . import dashboard, notification_kinds  # noqa: F401
+        from . import dashboard, notification_kinds, reminders  # noqa: F401

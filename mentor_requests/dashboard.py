@@ -6,7 +6,7 @@ from .models import MentorshipRequest
 @dashboard.register
 def requests_section(request):
     pending = list(
-        MentorshipRequest.objects.filter(mentor=request.user, status=MentorshipRequest.Status.PENDING)
+        MentorshipRequest.objects.awaiting_answer().filter(mentor=request.user)
         .select_related("mentee__profile").order_by("expires_at")[:10]
     )
     waiting = list(

@@ -7,6 +7,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class MentorshipRequestQuerySet(models.QuerySet):
+    def awaiting_answer(self, now=None):
+        """Pending and still inside the answer-by time: the SQL form of `MentorshipRequest.awaits_answer`."""
+        return self.filter(status=MentorshipRequest.Status.PENDING, expires_at__gt=now or timezone.now())
+
+    def past_answer_by(self, now=None):
+        """Pending but past the answer-by time: the due scan expires these."""
+        return self.filter(status=MentorshipRequest.Status.PENDING, expires_at__lte=now or timezone.now())
+
+
 class MentorshipRequest(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for the mentor")
@@ -39,6 +49,8 @@ class MentorshipRequest(models.Model):
     responded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = MentorshipRequestQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("mentorship request")
@@ -57,6 +69,6 @@ class MentorshipRequest(models.Model):
     def get_absolute_url(self):
         return reverse("mentor_requests:detail", args=[self.pk])
 
-    @property
-    def is_overdue(self) -> bool:
-        return self.status == self.Status.PENDING and self.expires_at <= timezone.now()
+    def awaits_answer(self, now=None) -> bool:
+        """The mentor may still accept or decline (the Python form of `awaiting_answer()`)."""
+        return self.status == self.Status.PENDING and self.expires_at > (now or timezone.now())

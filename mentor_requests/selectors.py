@@ -1,7 +1,7 @@
 from django.db.models import Q
 from django.http import Http404
 
-from programs.permissions import is_coordinator
+from programs.permissions import is_coordinator, is_site_admin
 
 from .models import MentorshipRequest
 
@@ -16,6 +16,20 @@ def request_role(*, user, request: MentorshipRequest) -> str | None:
     if is_coordinator(user, request.cohort.program_id):
         return "coordinator"
     return None
+
+
+def may_answer(*, user, request: MentorshipRequest) -> bool:
+    """Who may accept or decline: the mentor asked, or a site admin acting for them (the Django admin)."""
+    return user.is_authenticated and (request.mentor_id == user.pk or is_site_admin(user))
+
+
+def request_actions(*, request: MentorshipRequest, role: str | None) -> dict[str, bool]:
+    """What the request page offers this person now. An answer-by time that has passed closes the
+    request for answers at once, before the due scan marks it expired."""
+    return {
+        "answer": role == "mentor" and request.awaits_answer(),
+        "withdraw": role == "mentee" and request.status == MentorshipRequest.Status.PENDING,
+    }
 
 
 def request_get_for_user(*, user, pk: int) -> tuple[MentorshipRequest, str]:

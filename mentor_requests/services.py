@@ -2,18 +2,19 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentoring.models import Mentorship
-from mentoring.services import mentorship_create
+from mentoring.services import capacity_left, mentorship_create
 from notifications.services import notify
 from programs.models import ApprovalStatus, MentorEnrollment
 
 from .models import MentorshipRequest
+from .selectors import may_answer
 
 Status = MentorshipRequest.Status
 
@@ -26,12 +27,10 @@ def max_open_requests() -> int:
     return getattr(settings, "MENTORSHIP_REQUEST_MAX_OPEN", 3)
 
 
-def enrollments_with_room(*, cohort_ids=None, mentor=None):
-    """Approved places in rolling cohorts that still have room, with how much."""
+def _requestable_places(*, cohort_ids=None, mentor=None):
+    """Approved places in published rolling cohorts (full or not): where direct requests can go."""
     qs = (
         MentorEnrollment.objects.filter(status=ApprovalStatus.APPROVED, cohort__rolling=True, cohort__program__published=True)
-        .annotate(taken=Count("mentorships", filter=Q(mentorships__status__in=Mentorship.CAPACITY_STATUSES), distinct=True))
-        .annotate(room=F("capacity") - F("taken"))
         .select_related("cohort__program", "mentor__profile")
     )
     if cohort_ids is not None:
@@ -41,22 +40,34 @@ def enrollments_with_room(*, cohort_ids=None, mentor=None):
     return qs
 
 
+def _with_room(enrollment: MentorEnrollment) -> MentorEnrollment:
+    # Places left has one home, `mentoring.services.capacity_left`; a mentor has a handful of enrollments.
+    enrollment.room = capacity_left(enrollment)
+    return enrollment
+
+
 def requestable_enrollments(*, mentor):
-    """The rolling cohorts in which this mentor takes direct requests now."""
+    """The rolling cohorts in which this mentor takes direct requests now, each with its places left."""
     now = timezone.now()
-    return [e for e in enrollments_with_room(mentor=mentor) if e.cohort.is_accepting(now)]
+    return [_with_room(e) for e in _requestable_places(mentor=mentor) if e.cohort.is_accepting(now)]
 
 
 def suggest_mentors(*, cohort, mentee, exclude=(), limit: int = 3):
     """Other mentors of the cohort with room, most shared skills with the mentee's interests first."""
     interests = list(mentee.profile.interests.values_list("pk", flat=True))
-    return list(
-        enrollments_with_room(cohort_ids=[cohort.pk])
+    candidates = (
+        _requestable_places(cohort_ids=[cohort.pk])
         .exclude(mentor__in=[mentee, *exclude])
-        .filter(room__gt=0)
         .annotate(shared=Count("mentor__profile__skills", filter=Q(mentor__profile__skills__in=interests), distinct=True))
-        .order_by("-shared", "-room", "mentor__profile__display_name")[:limit]
+        .order_by("-shared", "mentor__profile__display_name", "pk")
     )
+    suggestions = []
+    for enrollment in candidates:
+        if _with_room(enrollment).room > 0:
+            suggestions.append(enrollment)
+            if len(suggestions) == limit:
+                break
+    return suggestions
 
 
 def open_request_count(*, mentee) -> int:
@@ -70,14 +81,15 @@ def request_send(*, mentee, mentor, cohort, about_me: str, experience: str, lear
     now = timezone.now()
     if not (cohort.rolling and cohort.is_accepting(now)):
         raise ValidationError(_("This program does not take direct requests now."))
-    enrollment = enrollments_with_room(cohort_ids=[cohort.pk], mentor=mentor).first()
+    enrollment = _requestable_places(cohort_ids=[cohort.pk], mentor=mentor).first()
     if enrollment is None:
         raise ValidationError(_("This mentor does not take requests in this program."))
-    if enrollment.room <= 0:
+    if capacity_left(enrollment) <= 0:
         raise ValidationError(_("This mentor has no place left right now. Try one of the suggested mentors."))
     with transaction.atomic():
-        # Lock the mentee's requests so two quick submissions cannot both pass the limit.
-        list(MentorshipRequest.objects.select_for_update().filter(mentee=mentee, status=Status.PENDING))
+        # The limit counts rows that may not exist yet: lock the mentee's user row, which always
+        # exists, so two quick submissions queue up and the second one sees the first.
+        get_user_model().objects.select_for_update(no_key=True).only("pk").get(pk=mentee.pk)
         if open_request_count(mentee=mentee) >= max_open_requests():
             raise ValidationError(
                 _("You already have %(n)d requests waiting for an answer. Wait for one or withdraw it first.")
@@ -100,18 +112,25 @@ def _locked_pending(request) -> MentorshipRequest:
     locked = MentorshipRequest.objects.select_for_update().select_related("cohort__program").get(pk=request.pk)
     if locked.status != Status.PENDING:
         raise ValidationError(_("This request was already answered (%(status)s).") % {"status": locked.get_status_display()})
-    if locked.expires_at <= timezone.now():
+    if not locked.awaits_answer():
         raise ValidationError(_("This request has expired."))
     return locked
 
 
-def request_accept(*, request: MentorshipRequest, actor, message: str = "") -> MentorshipRequest:
-    """The mentor says yes: a mentorship starts, with the same capacity guarantee as matching."""
-    if actor.pk != request.mentor_id:
+def _require_answerer(request: MentorshipRequest, actor) -> None:
+    if not may_answer(user=actor, request=request):
         raise PermissionDenied
+
+
+def request_accept(*, request: MentorshipRequest, actor, message: str = "") -> MentorshipRequest:
+    """The mentor (or a site admin for them) says yes: a mentorship starts through `mentorship_create`,
+    the one door that checks and locks the mentor's places."""
+    _require_answerer(request, actor)
     with transaction.atomic():
         request = _locked_pending(request)
-        enrollment = MentorEnrollment.objects.get(cohort=request.cohort, mentor=request.mentor, status=ApprovalStatus.APPROVED)
+        enrollment = MentorEnrollment.objects.filter(cohort=request.cohort, mentor=request.mentor).first()
+        if enrollment is None:
+            raise ValidationError(_("This mentor is not approved for the cohort."))
         request.mentorship = mentorship_create(enrollment=enrollment, mentee=request.mentee, actor=actor)
         request.status, request.response_message, request.responded_at = Status.ACCEPTED, message, timezone.now()
         request.save()
@@ -120,8 +139,7 @@ def request_accept(*, request: MentorshipRequest, actor, message: str = "") -> M
 
 
 def request_decline(*, request: MentorshipRequest, actor, message: str = "", suggested_mentor=None) -> MentorshipRequest:
-    if actor.pk != request.mentor_id:
-        raise PermissionDenied
+    _require_answerer(request, actor)
     with transaction.atomic():
         request = _locked_pending(request)
         request.status, request.response_message, request.responded_at = Status.DECLINED, message, timezone.now()
@@ -147,11 +165,11 @@ def requests_expire(*, now=None) -> int:
     """Expire unanswered requests and offer the mentee the next suggested mentor. Safe to run twice."""
     now = now or timezone.now()
     expired = 0
-    ids = list(MentorshipRequest.objects.filter(status=Status.PENDING, expires_at__lte=now).values_list("pk", flat=True))
+    ids = list(MentorshipRequest.objects.past_answer_by(now).values_list("pk", flat=True))
     for pk in ids:
         with transaction.atomic():
             request = MentorshipRequest.objects.select_for_update().select_related("cohort__program").get(pk=pk)
-            if request.status != Status.PENDING:
+            if request.status != Status.PENDING or request.awaits_answer(now):
                 continue
             suggestions = suggest_mentors(cohort=request.cohort, mentee=request.mentee, exclude=[request.mentor], limit=1)
             request.status, request.responded_at = Status.EXPIRED, now

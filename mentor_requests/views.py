@@ -57,12 +57,13 @@ def request_list(request):
 @login_required
 def request_detail(request, pk):
     mentorship_request, role = selectors.request_get_for_user(user=request.user, pk=pk)
+    actions = selectors.request_actions(request=mentorship_request, role=role)
     answer_form = None
-    if role == "mentor" and mentorship_request.status == mentorship_request.Status.PENDING:
+    if actions["answer"]:
         answer_form = AnswerForm(suggestions=services.suggest_mentors(
             cohort=mentorship_request.cohort, mentee=mentorship_request.mentee, exclude=[request.user], limit=5))
     return render(request, "mentor_requests/request_detail.html",
-                  {"req": mentorship_request, "role": role, "answer_form": answer_form})
+                  {"req": mentorship_request, "role": role, "actions": actions, "answer_form": answer_form})
 
 
 @login_required

@@ -94,11 +94,19 @@ class MentorshipAdmin(admin.ModelAdmin):
     search_fields = ("mentor__email", "mentee__email", "mentor__profile__display_name", "mentee__profile__display_name")
     list_select_related = ("mentor", "mentee", "cohort__program")
     raw_id_fields = ("mentor", "mentee", "cohort", "enrollment", "application", "created_by")
-    # Status changes only through the named transitions (actions, pages), never a free edit.
-    readonly_fields = ("status", "completed_at", "ended_early_at", "end_reason", "created_at")
+    # Status changes only through the named transitions (actions, pages), never a free edit; who is
+    # paired with whom and on which place only through `mentorship_create` (capacity checked, locked);
+    # dates through the coordinator's dates and extension pages (evaluations and reminders follow them).
+    readonly_fields = ("mentor", "mentee", "cohort", "enrollment", "application", "created_by", "status",
+                       "starts_on", "ends_on", "completed_at", "ended_early_at", "end_reason", "created_at")
     actions = [activate, pause, resume, complete]
     inlines = [EventInline, ExtensionInline, EarlyEndInline]
     date_hierarchy = "starts_on"
+
+    def has_add_permission(self, request):
+        # A pair starts through matching, a direct request, or the coordinator's "pair by hand" page:
+        # each goes through mentorship_create, which checks the mentor's places under a lock.
+        return False
 
 
 @admin.register(CohortMentoringSettings)
@@ -134,6 +142,14 @@ class EvaluationAdmin(admin.ModelAdmin):
     raw_id_fields = ("mentorship", "author")
     inlines = [EvaluationAnswerInline]
 
+    # An evaluation is what its author submitted (evaluation_submit checks the window and the role):
+    # the admin reads it, never writes one.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
     @admin.display(boolean=True, description=_("late"))
     def late(self, obj):
         return obj.is_late
@@ -146,6 +162,8 @@ class AgreementAdmin(admin.ModelAdmin):
     search_fields = PEOPLE_SEARCH
     list_select_related = ("mentorship__mentor", "mentorship__mentee", "mentorship__cohort__program")
     raw_id_fields = ("mentorship", "updated_by")
+    # Acceptance is each person's own act on the agreement page.
+    readonly_fields = ("mentor_accepted_at", "mentee_accepted_at")
 
 
 class GoalCommentInline(admin.TabularInline):
@@ -162,6 +180,7 @@ class GoalAdmin(admin.ModelAdmin):
     list_select_related = ("mentorship__mentor", "mentorship__mentee", "mentorship__cohort__program")
     raw_id_fields = ("mentorship", "created_by")
     filter_horizontal = ("skills",)
+    readonly_fields = ("status", "progress")  # the mentee moves a goal on, on the goal's page
     inlines = [GoalCommentInline]
 
 
@@ -169,7 +188,7 @@ class ActionItemInline(admin.TabularInline):
     model = ActionItem
     extra = 0
     fields = ("title", "owner_role", "due_on", "done_at")
-    raw_id_fields = ()
+    readonly_fields = ("done_at",)
 
 
 @admin.register(Meeting)
@@ -180,7 +199,8 @@ class MeetingAdmin(admin.ModelAdmin):
     search_fields = PEOPLE_SEARCH
     list_select_related = ("mentorship__mentor", "mentorship__mentee", "mentorship__cohort__program")
     raw_id_fields = ("mentorship", "created_by")
-    readonly_fields = ("uid", "sequence")
+    # Cancelling tells both people and bumps the calendar sequence: the meeting page does it.
+    readonly_fields = ("uid", "sequence", "cancelled_at")
     date_hierarchy = "starts_at"
     inlines = [ActionItemInline]
 
@@ -192,6 +212,7 @@ class ActionItemAdmin(admin.ModelAdmin):
     search_fields = ("title",) + PEOPLE_SEARCH
     list_select_related = ("mentorship__mentor", "mentorship__mentee", "mentorship__cohort__program")
     raw_id_fields = ("mentorship", "meeting", "created_by")
+    readonly_fields = ("done_at",)
 
 
 @admin.register(CheckIn)
@@ -220,7 +241,10 @@ class EarlyEndRequestAdmin(admin.ModelAdmin):
     list_select_related = ("mentorship__mentor", "mentorship__mentee", "mentorship__cohort__program", "requested_by")
     raw_id_fields = ("mentorship", "requested_by", "decided_by")
     # Deciding changes the mentorship's status: do it on the mentorship page, through the service.
-    readonly_fields = ("status", "decided_by", "decided_at")
+    readonly_fields = ("mentorship", "requested_by", "status", "decided_by", "decided_at")
+
+    def has_add_permission(self, request):
+        return False  # asked for on the mentorship page, which checks who may ask
 
 
 @admin.register(CalendarFeed)

@@ -14,9 +14,9 @@ from .models import Direction, Mentorship, Role, Stage, cohort_settings
 
 AT_RISK_AFTER_DAYS = 21
 RECENT_MEETINGS_DAYS = 30
-EVALUATION_OPENS_DAYS_BEFORE = 14
 CLOSURE_OPENS_DAYS_BEFORE = 14
-EVALUATED_STATUSES = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED, Mentorship.Status.COMPLETED)
+# Evaluations are written while the pair runs; a completed pair already has both finals.
+EVALUATION_STATUSES = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
 
 
 def utc_date(moment: dt.datetime) -> dt.date:
@@ -27,25 +27,52 @@ def today(now: dt.datetime | None = None) -> dt.date:
     return utc_date(now or timezone.now())
 
 
+def pair_dates(cohort, *, confirmed_on: dt.date, starts_on: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """A new pair's dates: a fixed cohort's own dates; in a rolling cohort the pair starts when it is
+    confirmed (or on the date the two agreed) and lasts the cohort's configured length."""
+    if not cohort.rolling:
+        return cohort.starts_on, cohort.ends_on
+    start = starts_on or confirmed_on
+    return start, start + dt.timedelta(weeks=cohort_settings(cohort).mentorship_length_weeks)
+
+
+def _share_of_span(mentorship, percent: int) -> dt.date:
+    span = (mentorship.ends_on - mentorship.starts_on).days
+    return mentorship.starts_on + dt.timedelta(days=span * percent // 100)
+
+
+def evaluation_opens_on(mentorship, stage: str) -> dt.date:
+    """Evaluations open at a share of the pair's own span (the cohort's settings; 40 % and 85 % by default)."""
+    settings = cohort_settings(mentorship.cohort)
+    percent = settings.midpoint_opens_percent if stage == Stage.MIDPOINT else settings.final_opens_percent
+    return _share_of_span(mentorship, percent)
+
+
 def evaluation_due_on(mentorship, stage: str) -> dt.date:
-    """The cohort's due dates; an extended mentorship's final evaluation moves with its end."""
+    """When an evaluation is due. A fixed cohort's due dates apply to its pairs (an extended pair's final
+    moves with its end); a rolling cohort's pairs follow their own dates. Never before the window opens."""
     cohort = mentorship.cohort
+    fixed = not cohort.rolling
     if stage == Stage.MIDPOINT:
-        if cohort.midpoint_evaluation_due:
-            return cohort.midpoint_evaluation_due
-        return mentorship.starts_on + (mentorship.ends_on - mentorship.starts_on) / 2
-    if not cohort.final_evaluation_due:
-        return mentorship.ends_on
-    shift = max(mentorship.ends_on - cohort.ends_on, dt.timedelta(0))
-    return cohort.final_evaluation_due + shift
+        due = cohort.midpoint_evaluation_due if fixed and cohort.midpoint_evaluation_due else _share_of_span(mentorship, 50)
+    elif fixed and cohort.final_evaluation_due:
+        due = cohort.final_evaluation_due + max(mentorship.ends_on - cohort.ends_on, dt.timedelta(0))
+    else:
+        due = mentorship.ends_on
+    return max(due, evaluation_opens_on(mentorship, stage))
+
+
+def evaluation_is_open(mentorship, stage: str, *, on: dt.date) -> bool:
+    """Inside its window: from the day it opens while the pair runs (late evaluations are still welcome)."""
+    return mentorship.status in EVALUATION_STATUSES and on >= evaluation_opens_on(mentorship, stage)
 
 
 class EvaluationState:
+    NOT_OPEN_YET = "not_open_yet"
     SUBMITTED = "submitted"
     SUBMITTED_LATE = "submitted_late"
     OVERDUE = "overdue"
     DUE = "due"
-    UPCOMING = "upcoming"
     NOT_EXPECTED = "not_expected"
 
 
@@ -56,6 +83,7 @@ class EvaluationSlot:
     due_on: dt.date
     state: str
     evaluation: object = None
+    opens_on: dt.date | None = None
 
     @property
     def is_late(self) -> bool:
@@ -63,7 +91,7 @@ class EvaluationSlot:
 
     @property
     def is_open_to_submit(self) -> bool:
-        return self.state in (EvaluationState.OVERDUE, EvaluationState.DUE, EvaluationState.UPCOMING)
+        return self.state in (EvaluationState.OVERDUE, EvaluationState.DUE)
 
     def get_stage_display(self):
         return Stage(self.stage).label
@@ -80,20 +108,20 @@ def evaluation_slots(mentorship, evaluations, *, on: dt.date) -> list[Evaluation
     by_key = {(e.stage, e.direction): e for e in evaluations}
     slots = []
     for stage in Stage.values:
-        due = evaluation_due_on(mentorship, stage)
+        due, opens = evaluation_due_on(mentorship, stage), evaluation_opens_on(mentorship, stage)
         for direction in Direction.values:
             evaluation = by_key.get((stage, direction))
             if evaluation is not None:
                 state = EvaluationState.SUBMITTED_LATE if evaluation.is_late else EvaluationState.SUBMITTED
-            elif mentorship.status not in EVALUATED_STATUSES:
+            elif mentorship.status not in EVALUATION_STATUSES:
                 state = EvaluationState.NOT_EXPECTED
+            elif not evaluation_is_open(mentorship, stage, on=on):
+                state = EvaluationState.NOT_OPEN_YET
             elif on > due:
                 state = EvaluationState.OVERDUE
-            elif on >= due - dt.timedelta(days=EVALUATION_OPENS_DAYS_BEFORE):
-                state = EvaluationState.DUE
             else:
-                state = EvaluationState.UPCOMING
-            slots.append(EvaluationSlot(stage, direction, due, state, evaluation))
+                state = EvaluationState.DUE
+            slots.append(EvaluationSlot(stage, direction, due, state, evaluation, opens))
     return slots
 
 
@@ -115,10 +143,6 @@ def is_at_risk(mentorship, last_meeting_at, *, now: dt.datetime) -> bool:
     if today(now) - mentorship.starts_on < limit:
         return False
     return last_meeting_at is None or now - last_meeting_at > limit
-
-
-def closure_is_open(mentorship) -> bool:
-    return mentorship.status in (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
 
 
 @dataclass(frozen=True)
@@ -150,8 +174,12 @@ def todos_for(mentorship, role: str, *, on: dt.date, agreement, evaluations, clo
         label = _("Midpoint evaluation") if slot.stage == Stage.MIDPOINT else _("Final evaluation")
         todos.append(Todo(label, reverse("mentoring:evaluation_submit", args=[pk, slot.stage]), slot.due_on,
                           slot.state == EvaluationState.OVERDUE))
-    if closure_is_open(mentorship) and on >= mentorship.ends_on - dt.timedelta(days=CLOSURE_OPENS_DAYS_BEFORE):
-        if not any(c.role == role for c in closures):
+    from .selectors.capabilities import Facts, capability_refusal
+
+    facts = Facts(evaluations=frozenset((e.stage, e.direction) for e in evaluations),
+                  closed_roles=frozenset(c.role for c in closures))
+    if on >= mentorship.ends_on - dt.timedelta(days=CLOSURE_OPENS_DAYS_BEFORE):
+        if capability_refusal("close", mentorship=mentorship, role=role, facts=facts, on=on) is None:
             todos.append(Todo(_("Close the mentorship: reflect and say thank you"),
                               reverse("mentoring:closure", args=[pk]), mentorship.ends_on, on > mentorship.ends_on))
     return todos

@@ -109,12 +109,12 @@ class EvaluationForm(forms.Form):
             label = _gettext(question.prompt)
             help_text = _gettext(question.help_text) if question.help_text else ""
             if question.kind == EvaluationQuestion.Kind.RATING:
-                self.fields[f"q_{question.pk}"] = forms.TypedChoiceField(
+                self.fields[f"q_{question.key}"] = forms.TypedChoiceField(
                     label=label, help_text=help_text or _("1 = not at all, 5 = very much"), required=question.required,
                     choices=[(i, str(i)) for i in range(1, 6)], coerce=int, widget=forms.RadioSelect,
                 )
             else:
-                self.fields[f"q_{question.pk}"] = forms.CharField(
+                self.fields[f"q_{question.key}"] = forms.CharField(
                     label=label, help_text=help_text, required=question.required, max_length=10000,
                     widget=forms.Textarea(attrs={"rows": 4}),
                 )
@@ -124,7 +124,7 @@ class EvaluationForm(forms.Form):
             )
 
     def answers(self) -> dict:
-        return {q.pk: self.cleaned_data.get(f"q_{q.pk}") for q in self.questions}
+        return {q.key: self.cleaned_data.get(f"q_{q.key}") for q in self.questions}
 
     def mentee_completed(self):
         value = self.cleaned_data.get("mentee_completed")

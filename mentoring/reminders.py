@@ -15,7 +15,7 @@ from notifications import reminders as due_scan
 from notifications.services import Message, notify_many, user_timezone
 from programs.models import Application, Cohort
 
-from .deadlines import AT_RISK_AFTER_DAYS, evaluation_due_on, utc_date
+from .deadlines import AT_RISK_AFTER_DAYS, evaluation_due_on, evaluation_is_open, utc_date
 from .models import ActionItem, Direction, Evaluation, Meeting, Mentorship, Role, Stage
 
 COORDINATOR_AT_RISK_DAYS = 35
@@ -31,7 +31,9 @@ COORDINATOR_DIGEST = kinds.register(
 
 
 def _open_mentorships():
-    return Mentorship.objects.open().select_related("mentor__profile", "mentee__profile", "cohort__program")
+    return Mentorship.objects.open().select_related(
+        "mentor__profile", "mentee__profile", "cohort__program", "cohort__mentoring_settings",
+    )
 
 
 def _person(mentorship, role):
@@ -144,7 +146,8 @@ def _evaluation_window(days_left: int) -> str | None:
 
 @due_scan.register("mentoring.evaluations")
 def evaluations_due(*, now) -> int:
-    """7 days and 1 day before each evaluation is due, and once when it is overdue."""
+    """7 days and 1 day before each evaluation is due, and once when it is overdue; only once its window
+    has opened (each pair's own dates and the cohort's settings)."""
     today = utc_date(now)
     rows = list(_open_mentorships().filter(status__in=[Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED]))
     done = set(Evaluation.objects.filter(mentorship__in=[m.pk for m in rows]).values_list("mentorship_id", "stage", "direction"))
@@ -153,7 +156,7 @@ def evaluations_due(*, now) -> int:
         for stage in Stage.values:
             due = evaluation_due_on(mentorship, stage)
             window = _evaluation_window((due - today).days)
-            if window is None:
+            if window is None or not evaluation_is_open(mentorship, stage, on=today):
                 continue
             for direction in Direction.values:
                 if (mentorship.pk, stage, direction) in done:
@@ -168,14 +171,18 @@ def evaluations_due(*, now) -> int:
 
 @due_scan.register("mentoring.closure")
 def closure_invitation(*, now) -> int:
-    """When the mentorship's end date comes: close it, thank each other, and (mentee) mentor next time."""
+    """When the mentorship's end date comes and closing is possible (both final evaluations in): close it,
+    thank each other, and (mentee) mentor next time."""
+    from .selectors.capabilities import Facts, capability_refusal
+
     today = utc_date(now)
-    rows = _open_mentorships().filter(ends_on__lte=today).prefetch_related("closures")
+    rows = _open_mentorships().filter(ends_on__lte=today).prefetch_related("closures", "evaluations")
     messages = []
     for mentorship in rows:
-        closed = {c.role for c in mentorship.closures.all()}
+        facts = Facts(evaluations=frozenset((e.stage, e.direction) for e in mentorship.evaluations.all()),
+                      closed_roles=frozenset(c.role for c in mentorship.closures.all()))
         for role in (Role.MENTOR, Role.MENTEE):
-            if role not in closed:
+            if capability_refusal("close", mentorship=mentorship, role=role, facts=facts, on=today) is None:
                 messages.append(_message(mentorship, role, f"reminder:closure:{mentorship.pk}:{role}", "closure",
                                          is_mentee=role == Role.MENTEE))
     return notify_many(kind="mentorship_reminder", messages=messages)
@@ -203,7 +210,7 @@ def coordinator_weekly(*, now) -> int:
     at_risk_cut = now - dt.timedelta(days=AT_RISK_AFTER_DAYS)
     pairs = list(
         Mentorship.objects.filter(cohort_id__in=ids, status__in=[Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED])
-        .select_related("cohort")
+        .select_related("cohort__mentoring_settings")
         .annotate(last_met=Max("meetings__starts_at", filter=Q(meetings__cancelled_at__isnull=True,
                                                                meetings__starts_at__lte=now)))
     )

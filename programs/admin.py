@@ -1,17 +1,16 @@
 """Site admins enroll programs here: program with cohorts inline, cohort with questions and rubric inline."""
-import csv
 from datetime import timedelta
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from . import exports, services
 from .models import (
     Application,
     ApplicationEvent,
@@ -168,26 +167,8 @@ class CohortAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Export applications as CSV"))
     def export_applications_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="applications.csv"'
-        writer = csv.writer(response)
-        writer.writerow(["cohort", "application", "applicant", "email", "status", "submitted_at", "goals"])
-        rows = (
-            Application.objects.filter(cohort__in=queryset)
-            .select_related("cohort__program", "applicant__profile")
-            .order_by("cohort_id", "pk")
-        )
-        for app in rows:
-            writer.writerow([
-                csv_safe(str(app.cohort)), app.pk, csv_safe(app.applicant.profile.name), app.applicant.email,
-                app.status, app.submitted_at.isoformat() if app.submitted_at else "", csv_safe(app.goals),
-            ])
-        return response
-
-
-def csv_safe(value: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas: neutralise them."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+        # The same export as the coordinator's page (programs.exports): one module, one set of columns.
+        return exports.applications_csv_response(list(queryset.select_related("program").order_by("pk")))
 
 
 @admin.register(MentorEnrollment)
@@ -197,12 +178,23 @@ class MentorEnrollmentAdmin(admin.ModelAdmin):
     search_fields = ("mentor__email", "mentor__profile__display_name", "cohort__name")
     list_select_related = ("mentor", "cohort__program")
     raw_id_fields = ("mentor", "cohort", "decided_by")
+    # Approval goes through the actions (the service sends the email); the capacity is the mentor's
+    # offer, changed on the volunteer page, where it cannot fall below the mentees already paired.
+    readonly_fields = ("mentor", "cohort", "capacity", "status", "decided_by", "decided_at", "created_at")
     actions = ["approve", "decline"]
+
+    def has_add_permission(self, request):
+        return False  # mentors volunteer on the cohort's page (or are invited by its coordinators)
 
     def _decide(self, request, queryset, approve):
         done = 0
         for enrollment in queryset.filter(status__in=[ApprovalStatus.PENDING, ApprovalStatus.APPROVED, ApprovalStatus.DECLINED]):
-            services.mentor_enrollment_decide(enrollment=enrollment, approve=approve, actor=request.user)
+            try:
+                services.mentor_enrollment_decide(enrollment=enrollment, approve=approve, actor=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                reason = " ".join(getattr(exc, "messages", [])) or _("You may not decide for this program.")
+                self.message_user(request, f"{enrollment.mentor}: {reason}", messages.WARNING)
+                continue
             done += 1
         self.message_user(request, ngettext("%d mentor updated.", "%d mentors updated.", done) % done)
 
@@ -232,9 +224,13 @@ class ApplicationAdmin(admin.ModelAdmin):
     search_fields = ("applicant__email", "applicant__profile__display_name", "goals")
     list_select_related = ("applicant", "cohort__program")
     raw_id_fields = ("applicant", "cohort")
-    readonly_fields = ("status", "submitted_at", "decided_at")
+    # Decisions go through the actions (the service checks the transition, writes the event, emails).
+    readonly_fields = ("applicant", "cohort", "status", "submitted_at", "decided_at")
     inlines = [EventInline]
     actions = ["accept", "waitlist", "decline"]
+
+    def has_add_permission(self, request):
+        return False  # applicants start their own application on the cohort's page
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_reviews=Count("reviews"))
@@ -248,7 +244,12 @@ class ApplicationAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', reverse("programs:application_detail", args=[obj.pk]), _("open"))
 
     def _decide(self, request, queryset, status):
-        done, errors = services.applications_decide_bulk(applications=list(queryset), status=status, actor=request.user)
+        try:
+            done, errors = services.applications_decide_bulk(
+                applications=list(queryset.select_related("cohort")), status=status, actor=request.user)
+        except PermissionDenied:
+            self.message_user(request, _("You may not decide applications of these programs."), messages.ERROR)
+            return
         self.message_user(request, ngettext("%d application updated.", "%d applications updated.", done) % done)
         for error in errors:
             self.message_user(request, error, messages.WARNING)
@@ -272,3 +273,11 @@ class ReviewAdmin(admin.ModelAdmin):
     list_filter = ("recommendation", "conflict_of_interest", "application__cohort__program")
     list_select_related = ("application__applicant", "application__cohort", "reviewer")
     raw_id_fields = ("application", "reviewer")
+
+    # A review is what its reviewer submitted (review_submit checks who may review and computes the
+    # weighted score from the rubric): the admin reads it, never writes one.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -132,8 +132,10 @@ class ApplicationForm(forms.Form):
         self.mentors = {str(m.pk): m for m in mentors}
         super().__init__(*args, **kwargs)
         profile = application.applicant.profile
+        # A new application is not in the database yet (opening the page writes nothing).
+        saved = application.pk is not None
         self.fields["skills_wanted"].queryset = Skill.objects.filter(
-            Q(approved=True) | Q(applications=application)
+            Q(approved=True) | Q(applications=application) if saved else Q(approved=True)
         ).distinct().order_by("name")
         self.fields["cv"].help_text = _("Optional. A PDF file of at most %(size)s.") % {"size": filesizeformat(cv_max_bytes())}
         if not application.cv:
@@ -157,24 +159,29 @@ class ApplicationForm(forms.Form):
             if name in self.fields:
                 self.initial.setdefault(name, getattr(application, name))
 
-        answers = {a.question_id: a.value for a in application.answers.all()}
+        answers = {a.question_id: a.value for a in application.answers.all()} if saved else {}
         for question in self.questions:
             name = question_field_name(question)
             self.fields[name] = question_field(question)
             self.initial.setdefault(name, answer_initial(question, answers.get(question.pk, "")))
 
         mentor_choices = [("", _("No preference"))] + [(pk, m.get_full_name()) for pk, m in self.mentors.items()]
-        ranked = {p.rank: str(p.mentor_id) for p in application.preferences.all()}
+        ranked = {p.rank: str(p.mentor_id) for p in application.preferences.all()} if saved else {}
         for rank, (name, label) in enumerate(zip(PREFERENCE_FIELDS, PREFERENCE_LABELS, strict=True), start=1):
             self.fields[name] = forms.ChoiceField(label=label, choices=mentor_choices, required=False)
             self.initial.setdefault(name, ranked.get(rank, ""))
 
-        self.initial.setdefault("goals", application.goals or profile.career_goals)
+        if saved:
+            # Only what is stored: a box left empty stays empty, never showing profile text that was not saved.
+            self.initial.setdefault("goals", application.goals)
+            self.initial.setdefault("hours_per_week", application.hours_per_week)
+            self.initial.setdefault("skills_wanted", [s.pk for s in application.skills_wanted.all()])
+        else:
+            # A new application starts from the profile; nothing is stored until Save draft or Submit.
+            self.initial.setdefault("goals", profile.career_goals)
+            self.initial.setdefault("hours_per_week", profile.hours_per_week)
+            self.initial.setdefault("skills_wanted", [s.pk for s in profile.interests.all()])
         self.initial.setdefault("motivation", application.motivation)
-        self.initial.setdefault(
-            "hours_per_week", application.hours_per_week if application.hours_per_week is not None else profile.hours_per_week,
-        )
-        self.initial.setdefault("skills_wanted", [s.pk for s in application.skills_wanted.all()])
 
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -291,5 +298,7 @@ class ApplicationForm(forms.Form):
         """Mentors in rank order (gaps closed up); the current ones when a choice has an error."""
         names = [n for n in PREFERENCE_FIELDS if n in self.fields]
         if any(n in self.errors for n in names):
+            if self.application.pk is None:
+                return []
             return [p.mentor for p in self.application.preferences.select_related("mentor")]
         return [self.mentors[self.cleaned_data[n]] for n in names if self.cleaned_data.get(n)]

@@ -3,25 +3,36 @@
 Kept apart from selectors.py so that several people can work on the programs app at once.
 """
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q
-from django.utils import timezone
+from django.db.models import F, Prefetch
 
 from .models import Application, ApprovalStatus, Cohort, Phase, Program, ProgramKind
+from .phases import NO_NEW_MENTORS
 from .selectors import programs_published
+from .services import season_application_count  # the count the submit service enforces
 
 Status = Application.Status
 CATALOG_PHASES = (Phase.UPCOMING, Phase.ACCEPTING)
 
 
 def open_or_upcoming_cohorts(now=None):
-    """Cohorts whose phase is upcoming or accepting, in SQL (the same rules as Cohort.phase_at)."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    by_dates = Q(phase_override="") & (
-        Q(applications_open_at__gt=now)
-        | (Q(ends_on__gte=today) & (Q(rolling=True) | Q(applications_close_at__gt=now)))
+    """Cohorts whose phase is upcoming or accepting (the one phase rule, programs.phases, in SQL)."""
+    return Cohort.objects.in_phase(*CATALOG_PHASES, now=now)
+
+
+OPEN_CALLS_SHOWN = 3
+
+
+def open_calls_for(*, user, now=None, limit: int = OPEN_CALLS_SHOWN) -> tuple[list[Cohort], bool]:
+    """Published cohorts accepting applications that the person has not applied to, closing soonest
+    first (rolling ones last), and whether there are more than `limit`: one query."""
+    cohorts = (
+        Cohort.objects.in_phase(Phase.ACCEPTING, now=now).filter(program__published=True)
+        .exclude(pk__in=Application.objects.filter(applicant=user).values("cohort_id"))
+        .select_related("program")
+        .order_by(F("applications_close_at").asc(nulls_last=True), "pk")[: limit + 1]
     )
-    return Cohort.objects.filter(Q(phase_override__in=CATALOG_PHASES) | by_dates)
+    cohorts = list(cohorts)
+    return cohorts[:limit], len(cohorts) > limit
 
 
 def catalog_programs(*, kind: str = ""):
@@ -55,6 +66,28 @@ def application_for_cohort(*, user, cohort: Cohort) -> Application | None:
     return Application.objects.filter(cohort=cohort, applicant=user).only("pk", "status", "cohort_id").first()
 
 
+def application_to_edit(*, user, cohort: Cohort) -> Application | None:
+    """The person's own application for this cohort, or None: the apply page then shows a new,
+    unsaved one (opening the page writes nothing)."""
+    return Application.objects.filter(cohort=cohort, applicant=user).first()
+
+
+def season_limit_for(*, user, cohort: Cohort) -> dict | None:
+    """The per-person application limit this cohort shares with others, in words a person can read
+    (the cohorts it covers, never the season's code) and how much of it the person has used: two queries."""
+    limit = cohort.max_applications_per_season
+    if not limit or not cohort.season:
+        return None
+    shared = list(
+        Cohort.objects.filter(season=cohort.season, program__published=True).exclude(pk=cohort.pk)
+        .select_related("program").order_by("program__name", "name")
+    )
+    used = 0
+    if user.is_authenticated:
+        used = season_application_count(applicant=user, cohort=cohort)
+    return {"limit": limit, "shared_with": shared, "used": used, "left": max(limit - used, 0)}
+
+
 def cohort_mentor_choices(cohort: Cohort) -> list:
     """The cohort's approved mentors as users (with profile), for the preference selects: one query."""
     return list(
@@ -68,7 +101,7 @@ def cohort_mentor_choices(cohort: Cohort) -> list:
 
 def cohort_takes_mentors(cohort: Cohort) -> bool:
     """Whether to offer "volunteer as a mentor": services.mentor_enrollment_request refuses later phases."""
-    return cohort.phase not in (Phase.RUNNING, Phase.FINISHED)
+    return cohort.phase not in NO_NEW_MENTORS
 
 
 def application_page_data(application: Application) -> dict:

@@ -23,7 +23,7 @@ from .models import (
     Recommendation,
     Review,
 )
-from .selectors import application_get_for_user, application_scores, reviewable_applications
+from .selectors import application_get_for_user, reviewable_applications
 from .similarity import DuplicatePair, find_near_duplicates
 
 Status = Application.Status
@@ -310,27 +310,3 @@ def possible_duplicates(cohort: Cohort, *, threshold: float = 0.6, limit: int = 
          "similarity": similarity}
         for first, second, similarity in pairs if first in names and second in names
     ]
-
-
-# --- CSV export -----------------------------------------------------------------------------
-
-
-def export_data(cohort: Cohort):
-    """(questions, rows) for the CSV export; constant queries.
-
-    Each row: the application (with applicant and profile), its review count, its score dict
-    (or None) and {question id: answer}. Drafts are left out: they are not applications yet.
-    """
-    questions = list(cohort.questions.all())
-    scores = application_scores(cohort)
-    applications = list(
-        cohort.applications.exclude(status=Status.DRAFT).select_related("applicant__profile")
-        .annotate(review_count=Count("reviews")).order_by("submitted_at", "pk")
-    )
-    answers = defaultdict(dict)
-    for application_id, question_id, value in Answer.objects.filter(
-        application__cohort=cohort,
-    ).exclude(application__status=Status.DRAFT).values_list("application_id", "question_id", "value"):
-        answers[application_id][question_id] = value
-    rows = [(a, a.review_count, scores.get(a.pk), answers.get(a.pk, {})) for a in applications]
-    return questions, rows

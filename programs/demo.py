@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import Language, Skill
 from organizations.models import Organization, Project
 
+from .dates import cohort_today
 from .kinds import PROJECT, applicant_type
 from .models import (
     Answer,
@@ -101,16 +102,17 @@ def _cohort(program, name, *, phase, now, **extra):
         "finished": (-d(days=200), -d(days=170), -d(days=150), -140, -30),
     }[phase]
     opens, closes, review, start, end = offsets
+    today = cohort_today(now)
     cohort, _ = Cohort.objects.update_or_create(
         program=program, name=name,
         defaults={
             "applications_open_at": now + opens,
             "applications_close_at": None if extra.get("rolling") else now + closes,
             "review_deadline": None if extra.get("rolling") else now + review,
-            "starts_on": (now + d(days=start)).date(),
-            "ends_on": (now + d(days=end)).date(),
-            "midpoint_evaluation_due": (now + d(days=(start + end) // 2)).date(),
-            "final_evaluation_due": (now + d(days=end - 3)).date(),
+            "starts_on": today + d(days=start),
+            "ends_on": today + d(days=end),
+            "midpoint_evaluation_due": today + d(days=(start + end) // 2),
+            "final_evaluation_due": today + d(days=end - 3),
             **extra,
         },
     )

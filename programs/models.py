@@ -5,10 +5,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Skill
+
+from .phases import CohortQuerySet, Phase, phase_of  # noqa: F401  (Phase lives with its rules)
 
 
 class ProgramKind(models.TextChoices):
@@ -48,15 +49,6 @@ class Program(models.Model):
         return reverse("programs:program_detail", args=[self.slug])
 
 
-class Phase(models.TextChoices):
-    UPCOMING = "upcoming", _("Upcoming")
-    ACCEPTING = "accepting", _("Accepting applications")
-    REVIEWING = "reviewing", _("Reviewing applications")
-    MATCHING = "matching", _("Matching")
-    RUNNING = "running", _("Running")
-    FINISHED = "finished", _("Finished")
-
-
 class Cohort(models.Model):
     """One round or term of a program, with its timeline."""
 
@@ -88,6 +80,8 @@ class Cohort(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = CohortQuerySet.as_manager()
+
     class Meta:
         ordering = ["-applications_open_at"]
         verbose_name = _("cohort")
@@ -118,25 +112,8 @@ class Cohort(models.Model):
             raise ValidationError(errors)
 
     def phase_at(self, now=None) -> str:
-        """The phase follows the dates unless a coordinator overrides it."""
-        if self.phase_override:
-            return self.phase_override
-        now = now or timezone.now()
-        # Cohort dates are calendar dates of the site's zone, whoever is looking.
-        today = timezone.localdate(now, timezone.get_default_timezone())
-        if now < self.applications_open_at:
-            return Phase.UPCOMING
-        if today > self.ends_on:
-            return Phase.FINISHED
-        if self.rolling:
-            return Phase.ACCEPTING
-        if self.applications_close_at and now < self.applications_close_at:
-            return Phase.ACCEPTING
-        if today >= self.starts_on:
-            return Phase.RUNNING
-        if self.review_deadline and now < self.review_deadline:
-            return Phase.REVIEWING
-        return Phase.MATCHING
+        """The phase follows the dates unless a coordinator overrides it (rules: programs.phases)."""
+        return phase_of(self, now)
 
     @property
     def phase(self) -> str:

@@ -3,14 +3,15 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from notifications import kinds
 from notifications import reminders as due_scan
 from notifications.services import Message, notify_many, user_timezone
 
+from .dates import cohort_today
 from .models import Application, ApprovalStatus, Cohort, MentorEnrollment, Review
+from .phases import Phase, phase_expression
 
 APPLICATION_REMINDER = kinds.register(
     "application_reminder", _("Reminders about your applications"), "programs/emails/application_reminder", reminder=True,
@@ -24,8 +25,9 @@ REVIEW_REMINDER = kinds.register(
 def draft_closing(*, now) -> int:
     """Applicants with a draft: 72 h and 24 h before the window closes (only the one that applies now)."""
     drafts = (
-        Application.objects.filter(
-            status=Application.Status.DRAFT, cohort__rolling=False,
+        Application.objects.alias(cohort_phase=phase_expression(now, prefix="cohort__"))
+        .filter(
+            status=Application.Status.DRAFT, cohort_phase=Phase.ACCEPTING, cohort__rolling=False,
             cohort__applications_close_at__gt=now, cohort__applications_close_at__lte=now + timedelta(hours=72),
         )
         .select_related("cohort__program", "applicant__profile")
@@ -47,7 +49,7 @@ def draft_closing(*, now) -> int:
 @due_scan.register("programs.cohort_start")
 def cohort_start(*, now) -> int:
     """Accepted applicants, on the day their cohort starts (or the day after, if the scan missed it)."""
-    today = timezone.localdate(now)
+    today = cohort_today(now)
     accepted = (
         Application.objects.filter(
             status=Application.Status.ACCEPTED, cohort__starts_on__lte=today, cohort__starts_on__gte=today - timedelta(days=1),
@@ -66,8 +68,9 @@ def cohort_start(*, now) -> int:
 
 
 def _review_window_cohorts(now):
-    return Cohort.objects.filter(applications_open_at__lte=now).filter(
-        Q(review_deadline__gt=now) | Q(rolling=True, ends_on__gte=timezone.localdate(now))
+    """Cohorts taking or reviewing applications, until their review deadline (rolling ones: while open)."""
+    return Cohort.objects.in_phase(Phase.ACCEPTING, Phase.REVIEWING, now=now).filter(
+        Q(review_deadline__gt=now) | Q(rolling=True)
     )
 
 

@@ -15,7 +15,12 @@ EDITABLE = tuple(f"weight_{c}" for c in COMPONENTS) + (
 
 
 def matching_settings_get(*, cohort: Cohort) -> MatchingSettings:
-    """The cohort's settings, created with the defaults on first use (safe under concurrent first uses)."""
+    """The cohort's settings; the defaults (unsaved) until a coordinator saves some, so reading writes nothing."""
+    return MatchingSettings.objects.filter(cohort=cohort).first() or MatchingSettings(cohort=cohort)
+
+
+def _settings_row(cohort: Cohort) -> MatchingSettings:
+    """The saved row, created with the defaults on first save (safe under concurrent first saves)."""
     found = MatchingSettings.objects.filter(cohort=cohort).first()
     if found is not None:
         return found
@@ -38,8 +43,7 @@ def matching_settings_update(*, cohort: Cohort, actor, data: dict) -> MatchingSe
     from .staleness import runs_mark_stale
 
     with transaction.atomic():
-        config = matching_settings_get(cohort=cohort)
-        config = MatchingSettings.objects.select_for_update().get(pk=config.pk)
+        config = MatchingSettings.objects.select_for_update().get(pk=_settings_row(cohort).pk)
         before = config.parameters()
         for name, value in data.items():
             setattr(config, name, value)

@@ -5,30 +5,23 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from mentoring.models import Mentorship
-from mentoring.services import mentorship_create
-from programs.models import Application, ApprovalStatus, Cohort, MentorEnrollment, Review
-from programs.permissions import is_coordinator
+from mentoring.services import capacity_left
+from programs.models import Application, ApprovalStatus, Cohort, MentorEnrollment
 from programs.services import application_decide
 
-from ..models import MatchProposal, MatchRun, PairRule, ProposalStatus, RunStatus
+from ..models import MatchProposal, MatchRun, PairRule, ProposalStatus, RunStatus, latest_run
 from ..problem import CohortProblem, build_cohort_problem
 from ..reasons import COORDINATOR, pair_components, reasons_for, reasons_text
+from .pairing import blocked_message, has_conflict, lock_enrollment, pair_create, pair_refusal, require_coordinator
 from .staleness import staleness_suppressed
 
 OPEN_PROPOSAL_STATUSES = (ProposalStatus.PROPOSED, ProposalStatus.OVERRIDDEN)
-
-
-def _require_coordinator(actor, cohort_or_program_id) -> None:
-    program_id = cohort_or_program_id.program_id if isinstance(cohort_or_program_id, Cohort) else cohort_or_program_id
-    if actor is None or not is_coordinator(actor, program_id):
-        raise PermissionDenied
 
 
 # --------------------------------------------------------------------------- moving a mentee
@@ -45,7 +38,7 @@ class MentorOption:
     rank: int
     capacity: int
     places_left: int  # in this run: capacity - mentorships - other open proposals
-    blocked: str = ""  # "", "current", "conflict", "ruled_out", "full"
+    blocked: str = ""  # "", "current", "conflict", "ruled_out", "full", "cohort_full"
     components: dict = field(default_factory=dict)
 
     @property
@@ -74,7 +67,7 @@ def _run_places_left(run: MatchRun, cp: CohortProblem, *, excluding: int | None 
 def _mentee_row(cp: CohortProblem, proposal: MatchProposal) -> int:
     i = cp.mentee_index().get(proposal.application_id)
     if i is None:
-        raise ValidationError(_("This application is no longer open for matching (it was decided or withdrawn)."))
+        raise ValidationError(_("This application is no longer in the matching pool (paired, declined or withdrawn)."))
     return i
 
 
@@ -82,43 +75,50 @@ def mentor_options(*, proposal: MatchProposal, actor, cp: CohortProblem | None =
     """Every approved mentor of the cohort with this mentee's score (the run's weights), the places
     they have left in this run and why a move there would be refused. Best score first."""
     run = proposal.run
-    _require_coordinator(actor, run.cohort.program_id)
+    require_coordinator(actor, run.cohort.program_id)
     cp = cp or build_cohort_problem(cohort=run.cohort, params=run.parameters)
     i = _mentee_row(cp, proposal)
-    m = cp.n_mentors
-    if m == 0:
+    if cp.n_mentors == 0:
         return []
+    # giving an unmatched mentee a mentor adds a pair: refused when the run's pairs fill the cohort's maximum
+    cohort_full = proposal.enrollment_id is None and cp.max_pairs is not None and MatchProposal.objects.filter(
+        run=run, status__in=OPEN_PROPOSAL_STATUSES, enrollment__isnull=False,
+    ).count() >= cp.max_pairs
+    return options_for(
+        cp, i, places_left=_run_places_left(run, cp, excluding=proposal.pk), current=proposal.enrollment_id,
+        cohort_full=cohort_full,
+    )
+
+
+def options_for(
+    cp: CohortProblem, i: int, *, places_left: list[int], current: int | None = None, cohort_full: bool = False,
+) -> list[MentorOption]:
+    """Mentee row `i` against every mentor of `cp`: score, reasons, places left and why a pair would be refused
+    (`cohort_full`: one more pair would pass the cohort's maximum mentees)."""
+    m = cp.n_mentors
     comps = pair_components(cp, [(i, j) for j in range(m)])
-    left = _run_places_left(run, cp, excluding=proposal.pk)
     scores = np.array([c["total"] for c in comps])
     order = sorted(range(m), key=lambda j: (-scores[j], cp.mentor_names[j].lower(), j))
     options = []
     for rank, j in enumerate(order, start=1):
         facts = comps[j]["facts"]
         blocked = ""
-        if cp.enrollment_ids[j] == proposal.enrollment_id:
+        if cp.enrollment_ids[j] == current:
             blocked = "current"
         elif facts["conflict"]:
             blocked = "conflict"
         elif facts["ruled_out"]:
             blocked = "ruled_out"
-        elif left[j] <= 0:
+        elif places_left[j] <= 0:
             blocked = "full"
+        elif cohort_full:
+            blocked = "cohort_full"
         options.append(MentorOption(
             enrollment_id=cp.enrollment_ids[j], mentor_id=cp.mentor_ids[j], name=cp.mentor_names[j],
-            score=round(float(scores[j]), 2), rank=rank, capacity=cp.capacity[j], places_left=left[j],
+            score=round(float(scores[j]), 2), rank=rank, capacity=cp.capacity[j], places_left=places_left[j],
             blocked=blocked, components=comps[j],
         ))
     return options
-
-
-def _blocked_message(code: str) -> str:
-    return {
-        "current": _("This mentee is already proposed to this mentor."),
-        "conflict": _("This mentor declared a conflict of interest with the applicant (or is the applicant)."),
-        "ruled_out": _("This pair is ruled out; remove the rule first."),
-        "full": _("This mentor has no place left in this run."),
-    }.get(code, code)
 
 
 def proposal_swap(*, proposal: MatchProposal, enrollment_id: int, actor, keep: bool = True) -> MatchProposal:
@@ -129,7 +129,7 @@ def proposal_swap(*, proposal: MatchProposal, enrollment_id: int, actor, keep: b
     run's weights. With `keep`, the new pair is locked so that the next run keeps it.
     """
     run = proposal.run
-    _require_coordinator(actor, run.cohort.program_id)
+    require_coordinator(actor, run.cohort.program_id)
     with transaction.atomic():
         # One change at a time per run: the places-left count below stays true until commit.
         run = MatchRun.objects.select_for_update().select_related("cohort__program").get(pk=run.pk)
@@ -145,7 +145,7 @@ def proposal_swap(*, proposal: MatchProposal, enrollment_id: int, actor, keep: b
         if chosen is None:
             raise ValidationError(_("This mentor is not an approved mentor of the cohort."))
         if chosen.blocked:
-            raise ValidationError(_blocked_message(chosen.blocked))
+            raise ValidationError(blocked_message(chosen.blocked))
         if keep:
             pair_rule_set(
                 cohort=run.cohort, application_id=proposal.application_id, enrollment_id=enrollment_id,
@@ -170,16 +170,12 @@ def proposal_swap(*, proposal: MatchProposal, enrollment_id: int, actor, keep: b
 # --------------------------------------------------------------------------- rules
 
 
-def _places_left(enrollment: MentorEnrollment) -> int:
-    return enrollment.capacity - Mentorship.objects.holding_a_place().filter(enrollment=enrollment).count()
-
-
 def pair_rule_set(*, cohort: Cohort, application_id: int, enrollment_id: int, kind: str, actor) -> PairRule:
     """Lock a pair (the next runs keep it) or rule it out (the next runs never propose it).
 
     A lock replaces the application's previous lock; a mentor cannot have more locks than places.
     """
-    _require_coordinator(actor, cohort)
+    require_coordinator(actor, cohort)
     if kind not in PairRule.Kind.values:
         raise ValidationError(_("Unknown rule."))
     with transaction.atomic():
@@ -191,12 +187,10 @@ def pair_rule_set(*, cohort: Cohort, application_id: int, enrollment_id: int, ki
         if application is None or enrollment is None:
             raise ValidationError(_("The application and the mentor must both belong to this cohort."))
         if kind == PairRule.Kind.LOCKED:
-            if application.applicant_id == enrollment.mentor_id or Review.objects.filter(
-                application=application, reviewer_id=enrollment.mentor_id, conflict_of_interest=True,
-            ).exists():
-                raise ValidationError(_blocked_message("conflict"))
+            if has_conflict(application=application, mentor_id=enrollment.mentor_id):
+                raise ValidationError(blocked_message("conflict"))
             locks = PairRule.objects.filter(kind=PairRule.Kind.LOCKED)
-            if locks.filter(enrollment=enrollment).exclude(application=application).count() >= _places_left(enrollment):
+            if locks.filter(enrollment=enrollment).exclude(application=application).count() >= capacity_left(enrollment):
                 raise ValidationError(_("This mentor has as many locked mentees as places."))
             locks.filter(application=application).exclude(enrollment=enrollment).delete()
         rule, _created = PairRule.objects.update_or_create(
@@ -207,18 +201,27 @@ def pair_rule_set(*, cohort: Cohort, application_id: int, enrollment_id: int, ki
 
 
 def pair_rule_remove(*, rule: PairRule, actor) -> None:
-    _require_coordinator(actor, Cohort.objects.only("program_id").get(pk=rule.cohort_id).program_id)
+    require_coordinator(actor, Cohort.objects.only("program_id").get(pk=rule.cohort_id).program_id)
     PairRule.objects.filter(pk=rule.pk).delete()
 
 
 # --------------------------------------------------------------------------- confirming
 
 
+def _refuse_outdated(run: MatchRun) -> None:
+    latest = latest_run(run.cohort_id)
+    if latest is not None and latest.pk != run.pk:
+        raise ValidationError(_("A newer run exists for this cohort: confirm the pairs on run #%(pk)d.") % {"pk": latest.pk})
+
+
 def proposal_confirm(*, proposal_id: int, actor) -> MatchProposal:
     """Accept the application and create the mentorship, in one transaction.
 
-    `mentoring.services.mentorship_create` locks the mentor's place, so concurrent confirmations never
-    overfill a mentor; when it refuses, the acceptance is rolled back too. Confirming twice is a no-op.
+    Every rule is checked again under the locks, whichever door got here: the run is finished and is
+    the cohort's latest, the pair is not ruled out, the applicant is not locked to another mentor,
+    and `mentoring.services.mentorship_create` (which locks the mentor's place) checks the mentor's
+    capacity and the cohort's maximum mentees. When anything refuses, the acceptance is rolled back
+    too. Confirming twice is a no-op.
     """
     with staleness_suppressed(), transaction.atomic():
         proposal = (
@@ -226,19 +229,22 @@ def proposal_confirm(*, proposal_id: int, actor) -> MatchProposal:
             .select_related("run__cohort", "application__applicant", "application__cohort", "enrollment")
             .get(pk=proposal_id)
         )
-        _require_coordinator(actor, proposal.run.cohort.program_id)
+        require_coordinator(actor, proposal.run.cohort.program_id)
         if proposal.status == ProposalStatus.CONFIRMED:
             return proposal
         if proposal.enrollment_id is None:
             raise ValidationError(_("Choose a mentor for this application first."))
         if proposal.run.status != RunStatus.DONE:
             raise ValidationError(_("This run has not finished."))
+        _refuse_outdated(proposal.run)
+        enrollment = lock_enrollment(cohort=proposal.run.cohort, enrollment_id=proposal.enrollment_id)
+        refusal = pair_refusal(application=proposal.application, enrollment=enrollment)
+        if refusal:
+            raise ValidationError(refusal)
         application = proposal.application
         if application.status != Application.Status.ACCEPTED:
             application = application_decide(application=application, status=Application.Status.ACCEPTED, actor=actor)
-        mentorship = mentorship_create(
-            enrollment=proposal.enrollment, mentee=proposal.application.applicant, actor=actor, application=application,
-        )
+        mentorship = pair_create(application=application, enrollment=enrollment, actor=actor)
         proposal.status = ProposalStatus.CONFIRMED
         proposal.mentorship = mentorship
         proposal.decided_by, proposal.decided_at = actor, timezone.now()
@@ -253,7 +259,8 @@ class ConfirmResult:
 
 
 def confirmable_proposals(run: MatchRun, proposal_ids=None):
-    qs = MatchProposal.objects.filter(run=run, status__in=OPEN_PROPOSAL_STATUSES, enrollment__isnull=False)
+    """Open pairs of the run that no rule forbids now (a pair ruled out after the run is not offered)."""
+    qs = MatchProposal.objects.confirmable().filter(run=run)
     if proposal_ids is not None:
         qs = qs.filter(pk__in=list(proposal_ids))
     return qs.select_related("application__applicant__profile", "enrollment__mentor__profile").order_by("-score", "pk")
@@ -261,10 +268,12 @@ def confirmable_proposals(run: MatchRun, proposal_ids=None):
 
 def proposals_confirm(*, run: MatchRun, actor, proposal_ids=None) -> ConfirmResult:
     """Confirm some (or all) open proposals of a finished run, best scores first; one transaction each,
-    so one refusal (a full mentor, a withdrawn application) does not undo the others."""
-    _require_coordinator(actor, run.cohort.program_id)
+    so one refusal (a full mentor, a withdrawn application) does not undo the others. An outdated run
+    is refused as a whole (each confirmation checks it again under its locks)."""
+    require_coordinator(actor, run.cohort.program_id)
     if run.status != RunStatus.DONE:
         raise ValidationError(_("This run has not finished."))
+    _refuse_outdated(run)
     result = ConfirmResult()
     for proposal in confirmable_proposals(run, proposal_ids):
         try:

@@ -220,7 +220,7 @@ def _compute(run: MatchRun, counter: _QueryCounter) -> None:
         t = time.perf_counter()
         results[mode] = E.assign(
             cp.problem, cp.weights, min_score=min_score, mode=mode, candidates=cand,
-            objective=params.get("objective", "total") if mode == "optimal" else "total",
+            objective=params.get("objective", "total") if mode == "optimal" else "total", max_pairs=cp.max_pairs,
         )
         timings[f"assign_{mode}"] = time.perf_counter() - t
     chosen = results[params.get("mode", "optimal")]

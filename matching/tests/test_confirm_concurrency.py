@@ -49,14 +49,9 @@ def test_fifty_concurrent_confirmations_against_capacity_three_make_exactly_thre
     require(connection.vendor == "postgresql", "the capacity race needs Postgres row locks (set DATABASE_URL)")
     scenario = cohort_scenario(mentors=0, applications=0)
     enrollment = EnrollmentFactory(cohort=scenario.cohort, capacity=3)
-    run = MatchRunFactory(cohort=scenario.cohort)
-    proposals = [
-        MatchProposalFactory(
-            run=run, enrollment=enrollment,
-            application=ApplicationFactory(cohort=scenario.cohort, applicant=make_mentee(name=f"Mentee {i}")),
-        )
-        for i in range(50)
-    ]
+    applications = [ApplicationFactory(cohort=scenario.cohort, applicant=make_mentee(name=f"Mentee {i}")) for i in range(50)]
+    run = MatchRunFactory(cohort=scenario.cohort)  # the cohort's latest run: only its pairs may be confirmed
+    proposals = [MatchProposalFactory(run=run, enrollment=enrollment, application=a) for a in applications]
 
     def confirm(proposal):
         services.proposal_confirm(proposal_id=proposal.pk, actor=scenario.coordinator)
@@ -77,7 +72,8 @@ def test_fifty_concurrent_clicks_on_the_same_proposal_confirm_it_once():
     require(connection.vendor == "postgresql", "the race needs Postgres row locks (set DATABASE_URL)")
     scenario = cohort_scenario(mentors=0, applications=0)
     enrollment = EnrollmentFactory(cohort=scenario.cohort, capacity=3)
-    proposal = MatchProposalFactory(run=MatchRunFactory(cohort=scenario.cohort), enrollment=enrollment)
+    application = ApplicationFactory(cohort=scenario.cohort)
+    proposal = MatchProposalFactory(run=MatchRunFactory(cohort=scenario.cohort), enrollment=enrollment, application=application)
 
     def confirm(_):
         return services.proposal_confirm(proposal_id=proposal.pk, actor=scenario.coordinator).status

@@ -304,7 +304,7 @@ def test_explain_and_breakdown_match_score_matrix():
 # --------------------------------------------------------------------------- solvers vs brute force
 
 
-def brute_force(s, cap, locked=(), min_score=None, most_matched=False):
+def brute_force(s, cap, locked=(), min_score=None, most_matched=False, max_pairs=None):
     """Best assignment by enumeration on a dense score matrix (units); returns (matched, total)."""
     n, m = s.shape
     lock = dict(locked)
@@ -319,6 +319,8 @@ def brute_force(s, cap, locked=(), min_score=None, most_matched=False):
     for choice in itertools.product(*options):
         load = np.bincount([j for j in choice if j >= 0], minlength=m)
         if (load > cap).any():
+            continue
+        if max_pairs is not None and sum(j >= 0 for j in choice) > max(max_pairs, len(lock)):
             continue
         tot = sum(int(units(s[i, j])) for i, j in enumerate(choice) if j >= 0)
         key = (sum(j >= 0 for j in choice), tot) if most_matched else (tot,)
@@ -344,16 +346,71 @@ def test_optimal_equals_brute_force(seed):
     assert (len(a.pairs), a.total_units) == brute_force(s, cap, locks, most_matched=True)
 
 
-def slot_lsa_optimum(s, cap):
+@pytest.mark.parametrize("seed", range(10))
+def test_max_pairs_caps_every_mode_and_the_certificate(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(4, 7))
+    p = random_problem(seed, n, 3, max_cap=3, n_locks=int(seed % 3 == 0), review=seed % 2 == 0)
+    s = E.score_matrix(p)
+    locks = [tuple(x) for x in p.locked.tolist()]
+    full = E.assign(p)
+    for cap in range(0, n + 1):
+        a = E.assign(p, max_pairs=cap)
+        assert len(a.pairs) <= max(cap, len(locks))
+        assert {tuple(x) for x in locks} <= {tuple(x) for x in a.pairs.tolist()}
+        assert (a.total_units,) == brute_force(s, p.capacity, locks, max_pairs=cap)
+        mm = E.assign(p, objective="most_matched", max_pairs=cap)
+        assert (len(mm.pairs), mm.total_units) == brute_force(s, p.capacity, locks, most_matched=True, max_pairs=cap)
+        proved = E.assign(p, top_k=1, prove_optimal=True, max_pairs=cap)
+        assert proved.certified is True and proved.total_units == a.total_units
+        # greedy stops at the cap: its first picks, in order
+        free = max(0, cap - len(locks))
+        want = literal_greedy(s, p.capacity, locks)
+        q = {(i, j): int(units(s[i, j])) for i, j in want}
+        best = sorted(sorted(want, key=lambda t: (-q[t], t[0], t[1]))[:free])
+        g = E.assign(p, mode="greedy", max_pairs=cap)
+        assert sorted({tuple(x) for x in g.pairs.tolist()} - set(locks)) == best
+        st_ = E.assign(p, mode="stable", max_pairs=cap)
+        assert np.array_equal(st_.pairs, g.pairs)
+        for res in (a, g):
+            lost = set(range(n)) - set(res.pairs[:, 0].tolist())
+            assert set(res.unmatched) == lost
+            load = np.bincount(res.pairs[:, 1], minlength=p.n_mentors)
+            for i, why in res.unmatched.items():
+                room = [j for j in np.flatnonzero(np.isfinite(s[i])) if load[j] < p.capacity[j]]
+                if why == "cohort_full":
+                    assert room and len(res.pairs) >= cap
+                elif why == "capacity_full":
+                    assert not room
+    assert E.assign(p, max_pairs=n + 5).total_units == full.total_units
+    with pytest.raises(ValueError):
+        E.assign(p, max_pairs=-1)
+
+
+def test_max_pairs_certificate_on_a_wider_cohort():
+    p = random_problem(42, 60, 15, max_cap=3, text=False)
+    s = E.score_matrix(p)
+    for cap in (5, 20, 35):
+        best = slot_lsa_optimum(s, p.capacity, max_pairs=cap)
+        a = E.assign(p, top_k=15, max_pairs=cap)
+        assert a.total_units == best and len(a.pairs) <= cap
+        small = E.assign(p, top_k=2, prove_optimal=True, max_pairs=cap)
+        assert small.certified is True and small.total_units == best
+
+
+def slot_lsa_optimum(s, cap, max_pairs=None):
     """Max total via scipy linear_sum_assignment on the slot-expanded matrix (+ 'unmatched')."""
     n, m = s.shape
     slot_of = np.repeat(np.arange(m), cap)
     big = -1e9
     w = np.where(np.isfinite(s), units(np.where(np.isfinite(s), s, 0)), big)[:, slot_of].astype(np.float64)
     w = np.hstack([w, np.zeros((n, n))])  # one "stay unmatched" column per mentee
+    if max_pairs is not None:  # at most max_pairs real slots used: n - max_pairs forced "unmatched" rows
+        w = np.hstack([w[:, : len(slot_of)], np.full((n, n - max_pairs), 2e8)])
+        w = np.hstack([w, np.zeros((n, max_pairs))])
     r, c = linear_sum_assignment(w, maximize=True)
     vals = w[r, c]
-    return int(vals[vals > big / 2].sum())
+    return int(vals[(vals > big / 2) & (vals < 1e8)].sum())
 
 
 @pytest.mark.parametrize("seed", range(3))

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -188,3 +188,39 @@ class TestViews:
         client.force_login(coordinator)
         html = client.get(url).content.decode()
         assert "Asker One" in html and "Waiting for the mentor" in html
+
+
+@pytest.mark.django_db
+def test_only_the_mentor_or_a_site_admin_answers():
+    cohort = rolling_cohort()
+    enrollment = EnrollmentFactory(cohort=cohort, capacity=2)
+    req = send(make_mentee(), enrollment.mentor, cohort)
+    for intruder in (make_mentor(), UserFactory(is_staff=True), req.mentee):
+        with pytest.raises(PermissionDenied):
+            services.request_accept(request=req, actor=intruder)
+    assert MentorshipRequest.objects.get(pk=req.pk).status == Status.PENDING
+    services.request_accept(request=req, actor=UserFactory(is_staff=True, is_superuser=True))
+    assert MentorshipRequest.objects.get(pk=req.pk).status == Status.ACCEPTED
+
+
+@pytest.mark.django_db
+def test_a_request_past_its_answer_by_time_leaves_the_mentors_dashboard(client):
+    cohort = rolling_cohort()
+    mentor = EnrollmentFactory(cohort=cohort).mentor
+    send(make_mentee(name="Late Asker"), mentor, cohort)
+    client.force_login(mentor)
+    assert "Late Asker asks you to mentor them" in client.get(reverse("accounts:dashboard")).content.decode()
+    with time_machine.travel(timezone.now() + timedelta(days=7, minutes=1)):
+        assert "Late Asker" not in client.get(reverse("accounts:dashboard")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_full_mentor_is_not_suggested_and_the_room_comes_from_mentoring():
+    cohort = rolling_cohort()
+    full = EnrollmentFactory(cohort=cohort, capacity=1, mentor=make_mentor(name="Full Mentor"))
+    services.request_accept(request=send(make_mentee(), full.mentor, cohort), actor=full.mentor)
+    free = EnrollmentFactory(cohort=cohort, capacity=3, mentor=make_mentor(name="Free Mentor"))
+    mentee = make_mentee()
+    assert [e.mentor for e in services.suggest_mentors(cohort=cohort, mentee=mentee)] == [free.mentor]
+    assert [e.room for e in services.requestable_enrollments(mentor=free.mentor)] == [3]
+    assert [e.room for e in services.requestable_enrollments(mentor=full.mentor)] == [0]

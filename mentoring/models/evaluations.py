@@ -49,6 +49,11 @@ class EvaluationQuestion(models.Model):
     def __str__(self):
         return self.prompt
 
+    @property
+    def key(self) -> str:
+        """How a form names this question: its id, or its place among the defaults when it is not stored."""
+        return str(self.pk) if self.pk else f"default-{self.order}"
+
 
 class Evaluation(models.Model):
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="evaluations")

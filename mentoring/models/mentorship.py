@@ -14,6 +14,12 @@ class Role(models.TextChoices):
     MENTEE = "mentee", _("Mentee")
 
 
+def really_completed_q(prefix: str = "") -> Q:
+    """Completed through the state machine, never before the pair's start (rows completed early by the
+    old rules are left out of statistics)."""
+    return Q(**{f"{prefix}status": "completed", f"{prefix}completed_at__date__gte": models.F(f"{prefix}starts_on")})
+
+
 class MentorshipQuerySet(models.QuerySet):
     def holding_a_place(self):
         """Mentorships that count against a mentor's capacity."""
@@ -21,6 +27,9 @@ class MentorshipQuerySet(models.QuerySet):
 
     def open(self):
         return self.filter(status__in=Mentorship.OPEN_STATUSES)
+
+    def really_completed(self):
+        return self.filter(really_completed_q())
 
     def for_person(self, user):
         return self.filter(Q(mentor=user) | Q(mentee=user))
@@ -194,6 +203,25 @@ class CohortMentoringSettings(models.Model):
     )
     check_in_every_days = models.PositiveSmallIntegerField(
         _("ask mentees to check in every (days)"), default=14, validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+
+    mentorship_length_weeks = models.PositiveSmallIntegerField(
+        _("length of a mentorship in a rolling cohort (weeks)"), default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(104)],
+        help_text=_("In a cohort open all year, each pair starts when it is confirmed and lasts this long."),
+    )
+    midpoint_opens_percent = models.PositiveSmallIntegerField(
+        _("midpoint evaluation opens at (% of the pair's time)"), default=40,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+    )
+    final_opens_percent = models.PositiveSmallIntegerField(
+        _("final evaluation opens at (% of the pair's time)"), default=85,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    max_extension_weeks = models.PositiveSmallIntegerField(
+        _("longest extension without a coordinator (weeks)"), default=4,
+        validators=[MinValueValidator(0), MaxValueValidator(52)],
+        help_text=_("Mentors may extend a mentorship by up to this much in total; beyond it only a coordinator may."),
     )
 
     DEFAULT_CHECK_IN_EVERY_DAYS = 14

@@ -16,6 +16,7 @@ from ..models import (
     CalendarFeed,
     CheckIn,
     Closure,
+    Direction,
     EarlyEndRequest,
     Evaluation,
     EvaluationAnswer,
@@ -28,22 +29,22 @@ from ..models import (
     Role,
 )
 from .access import COORDINATOR, may_read_evaluation
+from .capabilities import Facts, extended_days, mentorship_capabilities
 
 RECENT_MEETINGS = 10
 RECENT_CHECK_INS = 5
 
 
 def next_cohorts_by_program(program_ids: Iterable[int], *, now=None) -> dict[int, Cohort]:
-    """For each program, its next cohort that is upcoming or accepting applications (one query)."""
-    now = now or timezone.now()
+    """For each program, its next cohort that is upcoming or accepting applications (one query;
+    the phase is programs' one rule, in SQL)."""
     candidates = (
-        Cohort.objects.filter(program_id__in=set(program_ids), ends_on__gte=today(now))
+        Cohort.objects.in_phase(Phase.UPCOMING, Phase.ACCEPTING, now=now).filter(program_id__in=set(program_ids))
         .select_related("program").order_by("applications_open_at", "pk")
     )
     found: dict[int, Cohort] = {}
     for cohort in candidates:
-        if cohort.program_id not in found and cohort.phase_at(now) in (Phase.UPCOMING, Phase.ACCEPTING):
-            found[cohort.program_id] = cohort
+        found.setdefault(cohort.program_id, cohort)
     return found
 
 
@@ -86,8 +87,10 @@ def mentorship_page(*, mentorship: Mentorship, role: str, user) -> dict:
         Goal.objects.filter(mentorship=mentorship).prefetch_related("skills").annotate(comment_count=Count("comments"))
     )
     meetings = list(Meeting.objects.filter(mentorship=mentorship).order_by("-starts_at")[:50])
-    upcoming = sorted((m for m in meetings if m.ends_at >= now and not m.is_cancelled), key=lambda m: m.starts_at)
-    past = [m for m in meetings if m.ends_at < now or m.is_cancelled][:RECENT_MEETINGS]
+    # A finished mentorship has nothing coming up; meetings left in its calendar are shown as past.
+    upcoming = sorted((m for m in meetings if m.ends_at >= now and not m.is_cancelled and mentorship.is_open),
+                      key=lambda m: m.starts_at)
+    past = [m for m in meetings if m not in upcoming][:RECENT_MEETINGS]
     evaluations = list(Evaluation.objects.filter(mentorship=mentorship))
     closures = list(Closure.objects.filter(mentorship=mentorship))
     check_ins = list(CheckIn.objects.filter(mentorship=mentorship)[:RECENT_CHECK_INS])
@@ -97,6 +100,16 @@ def mentorship_page(*, mentorship: Mentorship, role: str, user) -> dict:
     readable = {d for d in ("about_mentee", "about_mentor") if may_read_evaluation(mentorship=mentorship, role=role, direction=d)}
     my_closure = next((c for c in closures if c.role == role), None)
     other_closure = next((c for c in closures if role in Role.values and c.role != role), None)
+    extensions = list(MentorshipExtension.objects.filter(mentorship=mentorship))
+    pending_early_end = EarlyEndRequest.objects.filter(
+        mentorship=mentorship, status=EarlyEndRequest.Status.PENDING,
+    ).select_related("requested_by__profile").first()
+    facts = Facts(
+        evaluations=frozenset((e.stage, e.direction) for e in evaluations),
+        closed_roles=frozenset(c.role for c in closures), pending_early_end=pending_early_end is not None,
+        extended_days=extended_days((e.previous_ends_on, e.new_ends_on) for e in extensions),
+    )
+    can = mentorship_capabilities(mentorship=mentorship, role=role, facts=facts, on=on)
     offer = None
     if role == Role.MENTEE and mentorship.status == Mentorship.Status.COMPLETED:
         offer = mentor_offer_for(mentorship, goals, next_cohorts=next_cohorts_by_program([mentorship.cohort.program_id]))
@@ -115,10 +128,15 @@ def mentorship_page(*, mentorship: Mentorship, role: str, user) -> dict:
         "my_closure": my_closure,
         # The thank-you note reaches the other person once both have closed.
         "thank_you_for_me": other_closure.thank_you if other_closure and mentorship.status == Mentorship.Status.COMPLETED else "",
-        "pending_early_end": EarlyEndRequest.objects.filter(
-            mentorship=mentorship, status=EarlyEndRequest.Status.PENDING,
-        ).select_related("requested_by__profile").first(),
-        "extensions": list(MentorshipExtension.objects.filter(mentorship=mentorship)),
+        "pending_early_end": pending_early_end,
+        "extensions": extensions,
+        "can": can,
+        # The evaluations this viewer may write now (theirs, inside its window).
+        "my_open_slots": [
+            slot for slot in slots
+            if role in Role.values and slot.direction == Direction.written_by(role) and can[f"evaluate_{slot.stage}"]
+        ],
+        "i_accepted_agreement": bool(agreement and role in Role.values and agreement.accepted_at(role)),
         "todos": todos_for(
             mentorship, role, on=on, agreement=agreement, evaluations=evaluations, closures=closures,
             last_check_in_at=check_ins[0].created_at if check_ins else None,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from programs.models import Application
 
 from ..models import Direction, EvaluationAnswer, Mentorship
+from ..models.mentorship import really_completed_q
 
 CHART_WIDTH = 640
 LABEL_WIDTH = 200
@@ -87,7 +88,8 @@ def program_statistics(*, program) -> dict:
         Mentorship.objects.filter(cohort__program=program).values("cohort_id").order_by()
         .annotate(
             total=Count("pk"),
-            completed=Count("pk", filter=Q(status=Mentorship.Status.COMPLETED)),
+            # Only mentorships that really completed (the state machine's way), not a status set too early.
+            completed=Count("pk", filter=really_completed_q()),
             ended_early=Count("pk", filter=Q(status=Mentorship.Status.ENDED_EARLY)),
         )
     )

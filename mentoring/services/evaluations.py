@@ -8,7 +8,7 @@ from django.utils.translation import gettext_noop
 from notifications.services import notify
 from programs.models import Cohort
 
-from ..deadlines import closure_is_open, evaluation_due_on
+from ..deadlines import evaluation_due_on
 from ..models import (
     Closure,
     Direction,
@@ -20,7 +20,8 @@ from ..models import (
     Role,
     Stage,
 )
-from .lifecycle import PARTICIPANTS, _copy_state, _lock, role_required, transition
+from ..selectors.capabilities import capability_check
+from .lifecycle import PARTICIPANTS, _copy_state, _lock, transition
 
 RATING, TEXT = EvaluationQuestion.Kind.RATING, EvaluationQuestion.Kind.TEXT
 
@@ -47,11 +48,22 @@ DEFAULT_QUESTIONS = {
         (TEXT, gettext_noop("What did your mentor do well, and what could they do better?")),
     ],
 }
-EVALUATION_STATUSES = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED, Mentorship.Status.COMPLETED)
+
+
+def evaluation_questions_for(*, cohort, stage: str, direction: str) -> list[EvaluationQuestion]:
+    """The cohort's questions for this stage and direction, or the defaults as unsaved rows (reading writes nothing).
+
+    Answers keep their prompt and kind, so an evaluation of default questions needs no question rows.
+    """
+    questions = list(EvaluationQuestion.objects.filter(cohort=cohort, stage=stage, direction=direction))
+    return questions or [
+        EvaluationQuestion(cohort=cohort, stage=stage, direction=direction, kind=kind, prompt=prompt, order=i)
+        for i, (kind, prompt) in enumerate(DEFAULT_QUESTIONS[(stage, direction)])
+    ]
 
 
 def evaluation_questions_ensure(*, cohort, stage: str, direction: str) -> list[EvaluationQuestion]:
-    """The cohort's questions for this stage and direction; sensible defaults when it has none."""
+    """Store the defaults as the cohort's own questions, so a coordinator can edit them (an explicit write)."""
     questions = list(EvaluationQuestion.objects.filter(cohort=cohort, stage=stage, direction=direction))
     if questions:
         return questions
@@ -89,50 +101,49 @@ def _clean_answer(question: EvaluationQuestion, value):
 def evaluation_submit(*, mentorship: Mentorship, actor, stage: str, answers: dict, mentee_completed=None) -> Evaluation:
     """The mentor evaluates the mentee, or the mentee the mentor, once per stage.
 
-    `answers` maps question ids to a rating (1-5) or a text. The mentor's final evaluation says
-    whether the mentee completed the program.
+    `answers` maps each question's `key` (its id, or "default-<n>" for a default question) to a rating
+    (1-5) or a text. The mentor's final evaluation says whether the mentee completed the program.
+    Evaluations open only inside their window (the cohort's settings, per pair's own dates).
     """
     if stage not in Stage.values:
         raise ValidationError(_("Unknown evaluation stage."))
-    role = role_required(mentorship=mentorship, actor=actor, allowed=PARTICIPANTS)
-    direction = Direction.written_by(role)
-    if mentorship.status not in EVALUATION_STATUSES:
-        raise ValidationError(_("Evaluations are for running or completed mentorships."))
-    if stage == Stage.FINAL and direction == Direction.ABOUT_MENTEE:
-        if mentee_completed is None:
-            raise ValidationError(_("Say whether the mentee completed the program."))
-    else:
-        mentee_completed = None
-    questions = evaluation_questions_ensure(cohort=mentorship.cohort, stage=stage, direction=direction)
-    cleaned = [(q, *_clean_answer(q, answers.get(q.pk))) for q in questions]
-    try:
-        with transaction.atomic():
-            evaluation = Evaluation.objects.create(
-                mentorship=mentorship, stage=stage, direction=direction, author=actor,
-                due_on=evaluation_due_on(mentorship, stage), submitted_at=timezone.now(), mentee_completed=mentee_completed,
-            )
-            EvaluationAnswer.objects.bulk_create([
-                EvaluationAnswer(evaluation=evaluation, question=q, prompt=q.prompt, kind=q.kind, rating=rating,
-                                 text=text, order=i)
-                for i, (q, rating, text) in enumerate(cleaned)
-            ])
-    except IntegrityError:
-        raise ValidationError(_("You already sent this evaluation.")) from None
+    with transaction.atomic():
+        locked = _lock(mentorship)
+        role = capability_check("evaluate", mentorship=locked, actor=actor, stage=stage)
+        direction = Direction.written_by(role)
+        if stage == Stage.FINAL and direction == Direction.ABOUT_MENTEE:
+            if mentee_completed is None:
+                raise ValidationError(_("Say whether the mentee completed the program."))
+        else:
+            mentee_completed = None
+        questions = evaluation_questions_for(cohort=locked.cohort, stage=stage, direction=direction)
+        cleaned = [(q, *_clean_answer(q, answers.get(q.key, answers.get(q.pk)))) for q in questions]
+        try:
+            with transaction.atomic():
+                evaluation = Evaluation.objects.create(
+                    mentorship=locked, stage=stage, direction=direction, author=actor,
+                    due_on=evaluation_due_on(locked, stage), submitted_at=timezone.now(), mentee_completed=mentee_completed,
+                )
+        except IntegrityError:
+            raise ValidationError(_("You already sent this evaluation.")) from None
+        EvaluationAnswer.objects.bulk_create([
+            EvaluationAnswer(evaluation=evaluation, question=q if q.pk else None, prompt=q.prompt, kind=q.kind,
+                             rating=rating, text=text, order=i)
+            for i, (q, rating, text) in enumerate(cleaned)
+        ])
     return evaluation
 
 
 def closure_submit(*, mentorship: Mentorship, actor, achieved: str, do_differently: str = "", thank_you: str = "",
                    list_as_alumni: bool = False) -> Closure:
-    """Each person reflects and may thank the other. When both have closed, the mentorship is completed
-    and each receives the other's thank-you note by email."""
+    """Each person reflects and may thank the other, once both final evaluations are in. When both have
+    closed, the mentorship is completed and each receives the other's thank-you note by email."""
     achieved = achieved.strip()
     if not achieved:
         raise ValidationError(_("Write a few words about what was achieved."))
     with transaction.atomic():
         locked = _lock(mentorship)
-        role = role_required(mentorship=locked, actor=actor, allowed=PARTICIPANTS)
-        if not closure_is_open(locked):
-            raise ValidationError(_("Only a running mentorship can be closed."))
+        role = capability_check("close", mentorship=locked, actor=actor)
         try:
             with transaction.atomic():
                 closure = Closure.objects.create(

@@ -4,16 +4,18 @@ Creating one never overfills a mentor, even under concurrent clicks. Every trans
 mentorship row, checks who asks and from which status, writes an audit event, and changes nothing
 when it refuses.
 """
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import notify
-from programs.models import ApprovalStatus, MentorEnrollment
+from programs.models import ApprovalStatus, Cohort, MentorEnrollment
 
+from ..deadlines import pair_dates, today
 from ..models import EarlyEndRequest, Mentorship, MentorshipEvent, MentorshipExtension, Role
-from ..selectors import mentorship_role
+from ..selectors.capabilities import capability_check, transition_refused
+from ..selectors.capacity import capacity_left, cohort_places_left
 
 PARTICIPANTS = (Role.MENTOR, Role.MENTEE)
 COORDINATOR = "coordinator"
@@ -24,22 +26,23 @@ class CapacityFull(ValidationError):
     """The mentor has no place left in this cohort."""
 
 
-class InvalidTransition(ValidationError):
-    """The mentorship cannot go from its current status to the one asked for."""
-
-
-def capacity_left(enrollment: MentorEnrollment) -> int:
-    return enrollment.capacity - Mentorship.objects.holding_a_place().filter(enrollment=enrollment).count()
+class CohortFull(ValidationError):
+    """The cohort has reached its maximum number of mentees."""
 
 
 def mentorship_create(*, enrollment: MentorEnrollment, mentee, actor=None, application=None,
-                      status: str = Mentorship.Status.ACTIVE) -> Mentorship:
-    """Pair a mentee with an approved mentor's place in a cohort.
+                      status: str = Mentorship.Status.ACTIVE, starts_on=None) -> Mentorship:
+    """Pair a mentee with an approved mentor's place in a cohort: the one door for every pair.
 
-    The enrollment row is locked first, so concurrent confirmations queue up behind each
-    other and the count they see is the real one: at most `capacity` mentorships.
+    The cohort row is locked first, then the enrollment row (always in that order), so concurrent
+    creations in a cohort queue up behind each other and the counts they see are the real ones:
+    at most `capacity` mentorships per mentor and at most `max_mentees` per cohort.
+
+    A fixed cohort's pairs take the cohort's dates; in a rolling cohort each pair starts today (or on
+    `starts_on`, a date the two agreed) and lasts the cohort's configured length.
     """
     with transaction.atomic():
+        Cohort.objects.select_for_update(no_key=True).filter(pk=enrollment.cohort_id).first()
         enrollment = (
             MentorEnrollment.objects.select_for_update(no_key=True)
             .select_related("cohort__program", "mentor")
@@ -52,11 +55,21 @@ def mentorship_create(*, enrollment: MentorEnrollment, mentee, actor=None, appli
         if capacity_left(enrollment) <= 0:
             raise CapacityFull(_("%(name)s has no place left in this cohort.") % {"name": enrollment.mentor.get_full_name()})
         cohort = enrollment.cohort
+        if starts_on is not None and cohort.rolling and starts_on < today():
+            raise ValidationError(_("A new mentorship cannot start in the past."))
+        pair_starts_on, pair_ends_on = pair_dates(cohort, confirmed_on=today(), starts_on=starts_on)
+        left = cohort_places_left(cohort)
+        if left is not None and left <= 0:
+            raise CohortFull(
+                _("%(cohort)s has reached its maximum of %(count)s mentees.")
+                % {"cohort": cohort.name, "count": cohort.max_mentees},
+                code="cohort_full",
+            )
         try:
             with transaction.atomic():
                 mentorship = Mentorship.objects.create(
                     cohort=cohort, mentor=enrollment.mentor, mentee=mentee, enrollment=enrollment,
-                    application=application, status=status, starts_on=cohort.starts_on, ends_on=cohort.ends_on,
+                    application=application, status=status, starts_on=pair_starts_on, ends_on=pair_ends_on,
                     created_by=actor,
                 )
         except IntegrityError:
@@ -74,24 +87,12 @@ def mentorship_create(*, enrollment: MentorEnrollment, mentee, actor=None, appli
     return mentorship
 
 
-def role_required(*, mentorship: Mentorship, actor, allowed) -> str:
-    """The actor's role in the mentorship, or PermissionDenied when it is not one of `allowed`."""
-    role = mentorship_role(user=actor, mentorship=mentorship) if actor is not None else None
-    if role not in allowed:
-        raise PermissionDenied(_("You cannot do this in this mentorship."))
-    return role
-
-
 def _lock(mentorship: Mentorship) -> Mentorship:
     return Mentorship.objects.select_for_update().select_related("cohort__program", "mentor", "mentee").get(pk=mentorship.pk)
 
 
-def _refuse(current: str, target: str):
-    raise InvalidTransition(
-        _("This mentorship is “%(current)s”; it cannot become “%(target)s”.")
-        % {"current": Mentorship.Status(current).label, "target": Mentorship.Status(target).label},
-        code="invalid_transition",
-    )
+def _refuse(mentorship: Mentorship, target: str):
+    raise transition_refused(mentorship, target)
 
 
 def _copy_state(target: Mentorship, source: Mentorship) -> Mentorship:
@@ -101,9 +102,10 @@ def _copy_state(target: Mentorship, source: Mentorship) -> Mentorship:
 
 
 def transition(*, mentorship: Mentorship, to: str, actor, note: str = "") -> Mentorship:
-    """Move the (locked) mentorship to `to` or refuse. Call inside a transaction; checks state, not permission."""
+    """Move the (locked) mentorship to `to` or refuse. Call inside a transaction after `capability_check`;
+    this only guards the status graph (the last line of defence for every door)."""
     if not mentorship.can_become(to):
-        _refuse(mentorship.status, to)
+        _refuse(mentorship, to)
     previous = mentorship.status
     mentorship.status = to
     now = timezone.now()
@@ -123,33 +125,31 @@ def transition(*, mentorship: Mentorship, to: str, actor, note: str = "") -> Men
     return mentorship
 
 
-def _named_transition(*, mentorship, actor, to, allowed, note=""):
+def _named_transition(*, mentorship, actor, action, to, note=""):
     with transaction.atomic():
         locked = _lock(mentorship)
-        role_required(mentorship=locked, actor=actor, allowed=allowed)
+        capability_check(action, mentorship=locked, actor=actor)
         transition(mentorship=locked, to=to, actor=actor, note=note)
     return _copy_state(mentorship, locked)
 
 
 def mentorship_activate(*, mentorship: Mentorship, actor) -> Mentorship:
     """A proposed pair starts working together."""
-    return _named_transition(mentorship=mentorship, actor=actor, to=Mentorship.Status.ACTIVE, allowed=EVERYONE)
+    return _named_transition(mentorship=mentorship, actor=actor, action="activate", to=Mentorship.Status.ACTIVE)
 
 
 def mentorship_pause(*, mentorship: Mentorship, actor, reason: str = "") -> Mentorship:
-    return _named_transition(mentorship=mentorship, actor=actor, to=Mentorship.Status.PAUSED, allowed=EVERYONE, note=reason)
+    return _named_transition(mentorship=mentorship, actor=actor, action="pause", to=Mentorship.Status.PAUSED, note=reason)
 
 
 def mentorship_resume(*, mentorship: Mentorship, actor) -> Mentorship:
-    if mentorship.status != Mentorship.Status.PAUSED:
-        # "Resume" only ever means paused → active; activating a proposed pair is another verb.
-        _refuse(mentorship.status, Mentorship.Status.ACTIVE)
-    return _named_transition(mentorship=mentorship, actor=actor, to=Mentorship.Status.ACTIVE, allowed=EVERYONE)
+    return _named_transition(mentorship=mentorship, actor=actor, action="resume", to=Mentorship.Status.ACTIVE)
 
 
 def mentorship_complete(*, mentorship: Mentorship, actor) -> Mentorship:
-    """Coordinators may mark a pair completed; normally it happens when both people have closed."""
-    return _named_transition(mentorship=mentorship, actor=actor, to=Mentorship.Status.COMPLETED, allowed=(COORDINATOR,))
+    """A coordinator marks a pair completed without waiting for both closures: only once it has started
+    and both final evaluations are in (otherwise it ends early, with a reason)."""
+    return _named_transition(mentorship=mentorship, actor=actor, action="complete", to=Mentorship.Status.COMPLETED)
 
 
 def mentorship_end_early(*, mentorship: Mentorship, actor, reason: str) -> Mentorship:
@@ -159,7 +159,7 @@ def mentorship_end_early(*, mentorship: Mentorship, actor, reason: str) -> Mento
         raise ValidationError(_("Say why the mentorship ends early."))
     with transaction.atomic():
         locked = _lock(mentorship)
-        role_required(mentorship=locked, actor=actor, allowed=(COORDINATOR,))
+        capability_check("end_early", mentorship=locked, actor=actor)
         transition(mentorship=locked, to=Mentorship.Status.ENDED_EARLY, actor=actor, note=reason)
         pending = EarlyEndRequest.objects.filter(mentorship=locked, status=EarlyEndRequest.Status.PENDING)
         pending.update(status=EarlyEndRequest.Status.CONFIRMED, decided_by=actor, decided_at=timezone.now())
@@ -173,9 +173,7 @@ def mentorship_dates_set(*, mentorship: Mentorship, actor, starts_on, ends_on, n
         raise ValidationError(_("The end must not be before the start."))
     with transaction.atomic():
         locked = _lock(mentorship)
-        role_required(mentorship=locked, actor=actor, allowed=(COORDINATOR,))
-        if not locked.is_open:
-            raise ValidationError(_("The dates of a finished mentorship cannot change."))
+        capability_check("set_dates", mentorship=locked, actor=actor)
         previous = f"{locked.starts_on} – {locked.ends_on}"
         locked.starts_on, locked.ends_on = starts_on, ends_on
         locked.save(update_fields=["starts_on", "ends_on"])
@@ -187,17 +185,14 @@ def mentorship_dates_set(*, mentorship: Mentorship, actor, starts_on, ends_on, n
 
 
 def mentorship_extend(*, mentorship: Mentorship, actor, new_ends_on, reason: str) -> MentorshipExtension:
-    """Give the pair more time. The mentor or a coordinator records it, with a reason."""
+    """Give the pair more time, with a reason. The mentor may, up to the cohort's maximum in total
+    (`max_extension_weeks`); beyond it only a coordinator may."""
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Say why the mentorship needs more time."))
     with transaction.atomic():
         locked = _lock(mentorship)
-        role_required(mentorship=locked, actor=actor, allowed=(Role.MENTOR, COORDINATOR))
-        if not locked.is_open:
-            raise ValidationError(_("A finished mentorship cannot be extended."))
-        if new_ends_on <= locked.ends_on:
-            raise ValidationError(_("The new end must be after the current end (%(date)s).") % {"date": locked.ends_on})
+        capability_check("extend", mentorship=locked, actor=actor, new_ends_on=new_ends_on)
         extension = MentorshipExtension.objects.create(
             mentorship=locked, previous_ends_on=locked.ends_on, new_ends_on=new_ends_on, reason=reason, created_by=actor,
         )
@@ -218,11 +213,7 @@ def early_end_request(*, mentorship: Mentorship, actor, reason: str) -> EarlyEnd
         raise ValidationError(_("Say why you want to end the mentorship early."))
     with transaction.atomic():
         locked = _lock(mentorship)
-        role = role_required(mentorship=locked, actor=actor, allowed=PARTICIPANTS)
-        if not locked.can_become(Mentorship.Status.ENDED_EARLY):
-            _refuse(locked.status, Mentorship.Status.ENDED_EARLY)
-        if EarlyEndRequest.objects.filter(mentorship=locked, status=EarlyEndRequest.Status.PENDING).exists():
-            raise ValidationError(_("A request to end this mentorship early is already waiting for a coordinator."))
+        role = capability_check("request_early_end", mentorship=locked, actor=actor)
         request = EarlyEndRequest.objects.create(mentorship=locked, requested_by=actor, reason=reason)
         MentorshipEvent.objects.create(
             mentorship=locked, actor=actor, action=MentorshipEvent.Action.EARLY_END_REQUESTED, note=reason[:500],
@@ -273,7 +264,7 @@ def early_end_confirm(*, request: EarlyEndRequest, actor, note: str = "") -> Men
         if locked_request.status != EarlyEndRequest.Status.PENDING:
             raise ValidationError(_("This request was already decided."))
         mentorship = _lock(locked_request.mentorship)
-        role_required(mentorship=mentorship, actor=actor, allowed=(COORDINATOR,))
+        capability_check("confirm_early_end", mentorship=mentorship, actor=actor)
         reason = locked_request.reason if not note.strip() else f"{locked_request.reason}\n\n{note.strip()}"
         transition(mentorship=mentorship, to=Mentorship.Status.ENDED_EARLY, actor=actor, note=reason)
         locked_request.status = EarlyEndRequest.Status.CONFIRMED
@@ -293,7 +284,7 @@ def early_end_decline(*, request: EarlyEndRequest, actor, note: str = "") -> Ear
         )
         if locked_request.status != EarlyEndRequest.Status.PENDING:
             raise ValidationError(_("This request was already decided."))
-        role_required(mentorship=locked_request.mentorship, actor=actor, allowed=(COORDINATOR,))
+        capability_check("confirm_early_end", mentorship=_lock(locked_request.mentorship), actor=actor)
         locked_request.status = EarlyEndRequest.Status.DECLINED
         locked_request.decided_by, locked_request.decided_at = actor, timezone.now()
         locked_request.decision_note = note.strip()

@@ -18,13 +18,8 @@ from ..models import (
     Role,
 )
 from ..models.work import new_feed_token
-from .lifecycle import PARTICIPANTS, _lock, role_required
-
-
-def _require_open(mentorship: Mentorship):
-    if not mentorship.is_open:
-        raise ValidationError(_("This mentorship has ended; it can no longer be changed."))
-
+from ..selectors.capabilities import capability_check
+from .lifecycle import _lock
 
 # --- Agreement ---------------------------------------------------------------------------------
 
@@ -43,8 +38,7 @@ def agreement_save(*, mentorship: Mentorship, actor, meeting_frequency: str, com
         raise ValidationError(_("Say how you keep in touch and what the mentee's goals are."))
     with transaction.atomic():
         locked = _lock(mentorship)
-        role_required(mentorship=locked, actor=actor, allowed=PARTICIPANTS)
-        _require_open(locked)
+        capability_check("edit_agreement", mentorship=locked, actor=actor)
         agreement = Agreement.objects.select_for_update().filter(mentorship=locked).first()
         reset = False
         if agreement is None:
@@ -69,8 +63,7 @@ def agreement_accept(*, mentorship: Mentorship, actor) -> Agreement:
     """The mentor or the mentee accepts the agreement as it stands now (who and when are recorded)."""
     with transaction.atomic():
         locked = _lock(mentorship)
-        role = role_required(mentorship=locked, actor=actor, allowed=PARTICIPANTS)
-        _require_open(locked)
+        role = capability_check("accept_agreement", mentorship=locked, actor=actor)
         agreement = Agreement.objects.select_for_update().filter(mentorship=locked).first()
         if agreement is None:
             raise ValidationError(_("Write the agreement before accepting it."))
@@ -105,8 +98,7 @@ def goal_create(*, mentorship: Mentorship, actor, title: str, description: str =
     """The mentee owns the goals: only they add and edit them."""
     values = _goal_values(title=title, description=description, target_date=target_date, status=status, progress=progress)
     with transaction.atomic():
-        role_required(mentorship=mentorship, actor=actor, allowed=(Role.MENTEE,))
-        _require_open(mentorship)
+        capability_check("add_goal", mentorship=mentorship, actor=actor)
         goal = Goal.objects.create(mentorship=mentorship, created_by=actor, **values)
         goal.skills.set(skills)
     return goal
@@ -116,8 +108,7 @@ def goal_update(*, goal: Goal, actor, title: str, description: str = "", target_
                 status: str = Goal.Status.NOT_STARTED, progress: int = 0, skills=()) -> Goal:
     values = _goal_values(title=title, description=description, target_date=target_date, status=status, progress=progress)
     with transaction.atomic():
-        role_required(mentorship=goal.mentorship, actor=actor, allowed=(Role.MENTEE,))
-        _require_open(goal.mentorship)
+        capability_check("edit_goal", mentorship=goal.mentorship, actor=actor)
         for field, value in values.items():
             setattr(goal, field, value)
         goal.save()
@@ -130,7 +121,7 @@ def goal_comment_add(*, goal: Goal, actor, body: str) -> GoalComment:
     body = body.strip()
     if not body:
         raise ValidationError(_("Write a comment first."))
-    role_required(mentorship=goal.mentorship, actor=actor, allowed=PARTICIPANTS)
+    capability_check("comment_on_goal", mentorship=goal.mentorship, actor=actor)
     return GoalComment.objects.create(goal=goal, author=actor, body=body)
 
 
@@ -149,15 +140,13 @@ def _meeting_values(*, starts_at, duration_minutes, location, agenda):
 def meeting_schedule(*, mentorship: Mentorship, actor, starts_at, duration_minutes: int = 60, location: str = "",
                      agenda: str = "") -> Meeting:
     values = _meeting_values(starts_at=starts_at, duration_minutes=duration_minutes, location=location, agenda=agenda)
-    role_required(mentorship=mentorship, actor=actor, allowed=PARTICIPANTS)
-    _require_open(mentorship)
+    capability_check("schedule_meeting", mentorship=mentorship, actor=actor)
     return Meeting.objects.create(mentorship=mentorship, created_by=actor, **values)
 
 
 def meeting_update(*, meeting: Meeting, actor, starts_at, duration_minutes: int, location: str = "", agenda: str = "") -> Meeting:
     values = _meeting_values(starts_at=starts_at, duration_minutes=duration_minutes, location=location, agenda=agenda)
-    role_required(mentorship=meeting.mentorship, actor=actor, allowed=PARTICIPANTS)
-    _require_open(meeting.mentorship)
+    capability_check("change_meeting", mentorship=meeting.mentorship, actor=actor)
     if meeting.is_cancelled:
         raise ValidationError(_("This meeting was cancelled."))
     calendar_changed = any(getattr(meeting, f) != values[f] for f in ("starts_at", "duration_minutes", "location", "agenda"))
@@ -171,14 +160,14 @@ def meeting_update(*, meeting: Meeting, actor, starts_at, duration_minutes: int,
 
 def meeting_notes_save(*, meeting: Meeting, actor, notes: str) -> Meeting:
     """Shared notes: both people and the coordinators read them."""
-    role_required(mentorship=meeting.mentorship, actor=actor, allowed=PARTICIPANTS)
+    capability_check("write_meeting_notes", mentorship=meeting.mentorship, actor=actor)
     meeting.notes = notes.strip()
     meeting.save(update_fields=["notes", "updated_at"])
     return meeting
 
 
 def meeting_cancel(*, meeting: Meeting, actor) -> Meeting:
-    role_required(mentorship=meeting.mentorship, actor=actor, allowed=PARTICIPANTS)
+    capability_check("cancel_meeting", mentorship=meeting.mentorship, actor=actor)
     if meeting.is_cancelled:
         return meeting
     meeting.cancelled_at = timezone.now()
@@ -189,7 +178,7 @@ def meeting_cancel(*, meeting: Meeting, actor) -> Meeting:
 
 def private_note_save(*, meeting: Meeting, actor, body: str) -> MeetingPrivateNote:
     """Notes for oneself, one per person and meeting; nobody else ever reads them."""
-    role_required(mentorship=meeting.mentorship, actor=actor, allowed=PARTICIPANTS)
+    capability_check("write_meeting_notes", mentorship=meeting.mentorship, actor=actor)
     note, _created = MeetingPrivateNote.objects.update_or_create(
         meeting=meeting, author=actor, defaults={"body": body.strip()},
     )
@@ -197,8 +186,7 @@ def private_note_save(*, meeting: Meeting, actor, body: str) -> MeetingPrivateNo
 
 
 def action_item_add(*, meeting: Meeting, actor, owner_role: str, title: str, due_on=None) -> ActionItem:
-    role_required(mentorship=meeting.mentorship, actor=actor, allowed=PARTICIPANTS)
-    _require_open(meeting.mentorship)
+    capability_check("add_action_item", mentorship=meeting.mentorship, actor=actor)
     title = title.strip()
     if not title:
         raise ValidationError(_("Say what needs to be done."))
@@ -210,7 +198,7 @@ def action_item_add(*, meeting: Meeting, actor, owner_role: str, title: str, due
 
 
 def action_item_set_done(*, item: ActionItem, actor, done: bool) -> ActionItem:
-    role_required(mentorship=item.mentorship, actor=actor, allowed=PARTICIPANTS)
+    capability_check("update_action_items", mentorship=item.mentorship, actor=actor)
     item.done_at = (item.done_at or timezone.now()) if done else None
     item.save(update_fields=["done_at"])
     return item
@@ -221,9 +209,7 @@ def action_item_set_done(*, item: ActionItem, actor, done: bool) -> ActionItem:
 
 def check_in_submit(*, mentorship: Mentorship, actor, progress: str, mood: int, blockers: str = "") -> CheckIn:
     """The mentee's short reflection; the mentor and the coordinators read it."""
-    role_required(mentorship=mentorship, actor=actor, allowed=(Role.MENTEE,))
-    if mentorship.status not in (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED):
-        raise ValidationError(_("Check-ins are for running mentorships."))
+    capability_check("check_in", mentorship=mentorship, actor=actor)
     progress = progress.strip()
     if not progress:
         raise ValidationError(_("Tell us what moved forward, even if it is small."))

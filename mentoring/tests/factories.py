@@ -138,3 +138,22 @@ def accepted_agreement(p: Pair) -> Agreement:
     )
     services.agreement_accept(mentorship=p.mentorship, actor=p.mentor)
     return services.agreement_accept(mentorship=p.mentorship, actor=p.mentee)
+
+
+def send_evaluations(p: Pair, *stages: str, mentee_completed: bool = True) -> list:
+    """Both people send their evaluations for these stages (their windows must be open), answering every question."""
+    from mentoring.models import Direction, EvaluationQuestion, Stage
+
+    sent = []
+    for stage in stages or (Stage.MIDPOINT, Stage.FINAL):
+        for person, direction in ((p.mentee, Direction.ABOUT_MENTOR), (p.mentor, Direction.ABOUT_MENTEE)):
+            questions = services.evaluation_questions_for(cohort=p.cohort, stage=stage, direction=direction)
+            answers = {q.key: 4 if q.kind == EvaluationQuestion.Kind.RATING else "Good." for q in questions}
+            extra = {"mentee_completed": mentee_completed} if stage == Stage.FINAL and person == p.mentor else {}
+            sent.append(services.evaluation_submit(mentorship=p.mentorship, actor=person, stage=stage, answers=answers,
+                                                   **extra))
+    return sent
+
+
+# A pair near its end: both evaluation windows are open (final opens at 85 % of the 90 days).
+NEAR_THE_END = 80

@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts.tests.factories import UserFactory
 from mentoring import services
 from mentoring.models import Agreement, CheckIn, Direction, Evaluation, EvaluationAnswer, Goal, Meeting, Mentorship, Stage
-from mentoring.tests.factories import RunningCohortFactory, accepted_agreement, pair
+from mentoring.tests.factories import RunningCohortFactory, accepted_agreement, pair, send_evaluations
 from programs.models import Application
 from programs.tests.factories import ApplicationFactory, ProgramFactory
 
@@ -33,6 +33,7 @@ def bulk_pairs(cohort, count, *, mentor=None):
                 status=statuses[i % 4],
                 starts_on=cohort.starts_on,
                 ends_on=cohort.ends_on,
+                completed_at=dt.datetime.now(UTC) if statuses[i % 4] == Mentorship.Status.COMPLETED else None,
             )
             for i in range(count)
         ]
@@ -115,10 +116,13 @@ def test_dashboard_lists_what_is_due():
     assert "Check in: how is it going?" in labels
     assert "Midpoint evaluation" in labels and "Final evaluation" in labels
     assert any(t.overdue for t in data["as_mentee"][0].todos if str(t.label) == "Midpoint evaluation")
-    assert "Close the mentorship: reflect and say thank you" in labels
+    # Closing comes after both final evaluations (the lifecycle's rule), not before.
+    assert "Close the mentorship: reflect and say thank you" not in labels
     services.check_in_submit(mentorship=p.mentorship, actor=p.mentee, progress="ok", mood=4)
+    send_evaluations(p, Stage.FINAL)
     labels = [str(t.label) for t in dashboard_for(user=p.mentee)["as_mentee"][0].todos]
     assert "Check in: how is it going?" not in labels
+    assert "Close the mentorship: reflect and say thank you" in labels
 
 
 def test_people_without_mentorships_get_no_mentoring_section():

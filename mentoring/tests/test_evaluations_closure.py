@@ -23,7 +23,7 @@ from mentoring.models import (
     Mentorship,
     Stage,
 )
-from mentoring.tests.factories import pair
+from mentoring.tests.factories import NEAR_THE_END, pair, send_evaluations
 from programs.models import Phase
 from programs.tests.factories import CohortFactory
 
@@ -60,7 +60,7 @@ def test_default_questions_when_the_cohort_has_none_and_its_own_otherwise():
 
 
 def test_both_directions_once_per_stage_and_the_mentor_says_whether_the_mentee_completed():
-    p = pair()
+    p = pair(started_days_ago=NEAR_THE_END)
     by_mentee = submit(p, p.mentee, Stage.MIDPOINT)
     by_mentor = submit(p, p.mentor, Stage.MIDPOINT)
     assert (by_mentee.direction, by_mentor.direction) == (Direction.ABOUT_MENTOR, Direction.ABOUT_MENTEE)
@@ -77,7 +77,7 @@ def test_both_directions_once_per_stage_and_the_mentor_says_whether_the_mentee_c
 
 
 def test_answers_are_validated():
-    p = pair()
+    p = pair(started_days_ago=NEAR_THE_END)
     questions = services.evaluation_questions_ensure(cohort=p.cohort, stage=Stage.MIDPOINT, direction=Direction.ABOUT_MENTOR)
     bad = answer_all(questions)
     bad[questions[0].pk] = 9
@@ -107,11 +107,12 @@ def test_late_evaluations_are_flagged_sent_late_or_overdue_and_missing():
     }
     assert after_final[(Stage.FINAL, Direction.ABOUT_MENTOR)] == EvaluationState.OVERDUE
     before = {(s.stage, s.direction): s.state for s in evaluation_slots(p.mentorship, [], on=final_due - dt.timedelta(days=30))}
-    assert before[(Stage.FINAL, Direction.ABOUT_MENTOR)] == EvaluationState.UPCOMING
+    # 30 days before it is due, the final evaluation has not opened (it opens at 85 % of the pair's time).
+    assert before[(Stage.FINAL, Direction.ABOUT_MENTOR)] == EvaluationState.NOT_OPEN_YET
 
 
 def test_feedback_about_the_mentor_is_for_coordinators_unless_the_cohort_shares_it(client):
-    p = pair()
+    p = pair(started_days_ago=NEAR_THE_END)
     questions = services.evaluation_questions_ensure(cohort=p.cohort, stage=Stage.MIDPOINT, direction=Direction.ABOUT_MENTOR)
     answers = answer_all(questions, text="MENTEE-SAYS-ABOUT-MENTOR")
     services.evaluation_submit(mentorship=p.mentorship, actor=p.mentee, stage=Stage.MIDPOINT, answers=answers)
@@ -126,9 +127,12 @@ def test_feedback_about_the_mentor_is_for_coordinators_unless_the_cohort_shares_
 
 
 def test_both_close_then_completed_with_thank_you_notes_by_email(django_capture_on_commit_callbacks):
-    p = pair()
+    p = pair(started_days_ago=NEAR_THE_END)
     with pytest.raises(ValidationError):
         services.closure_submit(mentorship=p.mentorship, actor=p.mentor, achieved=" ")
+    with pytest.raises(ValidationError, match="both final evaluations"):
+        services.closure_submit(mentorship=p.mentorship, actor=p.mentor, achieved="Too soon")
+    send_evaluations(p, Stage.FINAL)
     services.closure_submit(mentorship=p.mentorship, actor=p.mentor, achieved="A release", thank_you="THANKS-FROM-MENTOR")
     assert Mentorship.objects.get().status == Mentorship.Status.ACTIVE
     with pytest.raises(ValidationError, match="already closed"):
@@ -158,12 +162,13 @@ def test_closing_needs_a_running_mentorship():
 
 
 def complete(p, *, list_as_alumni=True):
+    send_evaluations(p, Stage.FINAL)
     services.closure_submit(mentorship=p.mentorship, actor=p.mentor, achieved="Done")
     services.closure_submit(mentorship=p.mentorship, actor=p.mentee, achieved="Done", list_as_alumni=list_as_alumni)
 
 
 def test_a_completed_mentee_is_offered_the_next_cohort_with_a_prefilled_offer(client):
-    p = pair()
+    p = pair(started_days_ago=NEAR_THE_END)
     packaging = SkillFactory(name="Packaging")
     services.goal_create(
         mentorship=p.mentorship, actor=p.mentee, title="Publish to PyPI", skills=[packaging], status=Goal.Status.DONE
@@ -210,7 +215,7 @@ def test_a_completed_mentee_is_offered_the_next_cohort_with_a_prefilled_offer(cl
 
 
 def test_only_completed_mentees_get_the_one_click_offer(client):
-    p = pair()
+    p = pair(started_days_ago=NEAR_THE_END)
     with pytest.raises(PermissionDenied):
         services.mentor_offer_accept(user=p.mentee)
     client.force_login(p.mentee)
@@ -221,12 +226,14 @@ def test_only_completed_mentees_get_the_one_click_offer(client):
 
 
 def test_alumni_are_listed_only_with_consent_and_can_leave_the_list(client):
-    listed, unlisted, running = pair(mentee_name="Ana Alumna"), pair(mentee_name="Nico Private"), pair(mentee_name="Still Going")
+    listed, unlisted, running = (pair(mentee_name=name, started_days_ago=NEAR_THE_END)
+                                 for name in ("Ana Alumna", "Nico Private", "Still Going"))
     for p in (unlisted, running):
         p.mentorship.cohort = listed.cohort
         Mentorship.objects.filter(pk=p.mentorship.pk).update(cohort=listed.cohort)
     complete(listed)
     complete(unlisted, list_as_alumni=False)
+    send_evaluations(running, Stage.FINAL)
     services.closure_submit(mentorship=running.mentorship, actor=running.mentee, achieved="half", list_as_alumni=True)
     alumni = selectors.alumni_for_program(listed.program)
     assert [a.name for a in alumni] == ["Ana Alumna"] and alumni[0].cohorts == [listed.cohort.name]

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accounts.tests.factories import UserFactory
 from mentoring import services
 from mentoring.models import EarlyEndRequest, Mentorship, MentorshipEvent, MentorshipExtension
-from mentoring.tests.factories import pair
+from mentoring.tests.factories import NEAR_THE_END, pair, send_evaluations
 
 pytestmark = pytest.mark.django_db
 S = Mentorship.Status
@@ -19,7 +19,7 @@ def reload(m):
 
 
 def test_activate_pause_resume_complete_with_an_audit_trail():
-    p = pair(status=S.PROPOSED)
+    p = pair(status=S.PROPOSED, started_days_ago=NEAR_THE_END)
     m = p.mentorship
     services.mentorship_activate(mentorship=m, actor=p.mentor)
     assert m.status == S.ACTIVE and reload(m).status == S.ACTIVE
@@ -27,6 +27,7 @@ def test_activate_pause_resume_complete_with_an_audit_trail():
     assert reload(m).status == S.PAUSED
     services.mentorship_resume(mentorship=m, actor=p.coordinator)
     assert reload(m).status == S.ACTIVE
+    send_evaluations(p, "final")  # completion needs both final evaluations
     services.mentorship_complete(mentorship=m, actor=p.coordinator)
     fresh = reload(m)
     assert fresh.status == S.COMPLETED and fresh.completed_at is not None

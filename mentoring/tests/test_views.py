@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from mentoring import services
 from mentoring.models import (
     Agreement,
     CheckIn,
@@ -16,7 +17,7 @@ from mentoring.models import (
     Mentorship,
     Stage,
 )
-from mentoring.tests.factories import GoalFactory, accepted_agreement, pair
+from mentoring.tests.factories import NEAR_THE_END, GoalFactory, accepted_agreement, pair, send_evaluations
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def test_coordinator_adjusts_dates_and_the_mentor_extends(client):
         reverse("mentoring:mentorship_extend", args=[p.mentorship.pk]), {"new_ends_on": start.isoformat(), "reason": "More time"}
     )
     assert bad.status_code == 200 and "must be after the current end" in bad.content.decode()
-    later = end + dt.timedelta(days=30)
+    later = end + dt.timedelta(days=21)  # within the cohort's 4-week maximum for a mentor
     client.post(
         reverse("mentoring:mentorship_extend", args=[p.mentorship.pk]), {"new_ends_on": later.isoformat(), "reason": "Sick leave"}
     )
@@ -117,7 +118,7 @@ def test_goals_and_comments_in_the_pages(client):
 
 
 def test_check_in_and_evaluation_forms(client):
-    p = pair()
+    p = pair(started_days_ago=NEAR_THE_END)
     client.force_login(p.mentee)
     client.post(reverse("mentoring:check_in_create", args=[p.mentorship.pk]), {"progress": "Tests pass", "mood": "5"})
     assert CheckIn.objects.get().mood == 5
@@ -127,8 +128,9 @@ def test_check_in_and_evaluation_forms(client):
     url = reverse("mentoring:evaluation_submit", args=[p.mentorship.pk, Stage.FINAL])
     page = client.get(url).content.decode()
     assert "Did the mentee complete the program?" in page
-    questions = EvaluationQuestion.objects.filter(cohort=p.cohort, stage=Stage.FINAL, direction="about_mentee")
-    data = {f"q_{q.pk}": "5" if q.kind == "rating" else "Great" for q in questions}
+    assert not EvaluationQuestion.objects.exists()  # the defaults are shown, not stored
+    questions = services.evaluation_questions_for(cohort=p.cohort, stage=Stage.FINAL, direction="about_mentee")
+    data = {f"q_{q.key}": "5" if q.kind == "rating" else "Great" for q in questions}
     incomplete = client.post(url, data)
     assert incomplete.status_code == 200 and not Evaluation.objects.exists()
     client.post(url, {**data, "mentee_completed": "yes"})
@@ -139,7 +141,8 @@ def test_check_in_and_evaluation_forms(client):
 
 
 def test_closure_forms_offer_alumni_consent_to_the_mentee_only(client):
-    p = pair()
+    p = pair(started_days_ago=NEAR_THE_END)
+    send_evaluations(p, Stage.FINAL)
     client.force_login(p.mentor)
     assert "alumnus" not in client.get(reverse("mentoring:closure", args=[p.mentorship.pk])).content.decode()
     client.post(reverse("mentoring:closure", args=[p.mentorship.pk]), {"achieved": "A lot", "thank_you": "Thanks!"})
@@ -171,9 +174,9 @@ def test_closure_forms_offer_alumni_consent_to_the_mentee_only(client):
 )
 def test_admin_lists_and_change_pages_load(client, model):
     from accounts.tests.factories import UserFactory
-    from mentoring import services
 
-    p = pair()
+
+    p = pair(started_days_ago=NEAR_THE_END)
     accepted_agreement(p)
     GoalFactory(mentorship=p.mentorship)
     meeting = services.meeting_schedule(mentorship=p.mentorship, actor=p.mentor, starts_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
@@ -181,6 +184,7 @@ def test_admin_lists_and_change_pages_load(client, model):
     services.action_item_add(meeting=meeting, actor=p.mentor, owner_role="mentee", title="Docs")
     services.check_in_submit(mentorship=p.mentorship, actor=p.mentee, progress="ok", mood=3)
     services.early_end_request(mentorship=p.mentorship, actor=p.mentee, reason="Busy")
+    send_evaluations(p, Stage.FINAL)
     services.closure_submit(mentorship=p.mentorship, actor=p.mentee, achieved="Much")
     services.calendar_feed_get_or_create(user=p.mentee)
     questions = services.evaluation_questions_ensure(cohort=p.cohort, stage=Stage.MIDPOINT, direction="about_mentor")

@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from .. import selectors
 from ..models import Role
+from ..selectors.capabilities import may_attempt, mentorship_capabilities
 
 PARTICIPANTS = (Role.MENTOR, Role.MENTEE)
 COORDINATOR = selectors.COORDINATOR
@@ -25,10 +26,17 @@ def mentorship_view(view):
     return wrapper
 
 
-def require_role(role: str, *allowed: str) -> None:
-    """Someone who may see the mentorship but not do this: 403."""
-    if role not in allowed:
+def require_may(role: str, action: str) -> None:
+    """Someone who may see the mentorship but whose role never does this (the capability table): 403.
+    Whether it is possible now is the service's answer, shown as a message."""
+    if not may_attempt(action, role):
         raise PermissionDenied
+
+
+def render_page(request, template: str, *, mentorship, role, **context):
+    """A mentorship page: templates read `can.*` (the capability table), never the role, to show actions."""
+    context.setdefault("can", mentorship_capabilities(mentorship=mentorship, role=role))
+    return render(request, template, {"mentorship": mentorship, "role": role, **context})
 
 
 def error_messages(exc: ValidationError) -> list[str]:
@@ -41,8 +49,10 @@ def flash_errors(request, exc: ValidationError) -> None:
 
 
 def form_page(request, *, mentorship, role, form, title, submit, intro="", cancel_url=None, status=200, **extra):
+    template = extra.pop("template", None) or "mentoring/form_page.html"
     context = {
         "mentorship": mentorship, "role": role, "form": form, "title": title, "submit": submit, "intro": intro,
-        "cancel_url": cancel_url or mentorship.get_absolute_url(), **extra,
+        "cancel_url": cancel_url or mentorship.get_absolute_url(),
+        "can": extra.pop("can", None) or mentorship_capabilities(mentorship=mentorship, role=role), **extra,
     }
-    return render(request, extra.pop("template", None) or "mentoring/form_page.html", context, status=status)
+    return render(request, template, context, status=status)

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -12,18 +12,18 @@ from .. import selectors, services
 from ..deadlines import evaluation_due_on
 from ..forms import ClosureForm, EvaluationForm
 from ..models import Closure, Direction, Evaluation, Mentorship, Role, Stage
-from .common import PARTICIPANTS, form_page, mentorship_view, require_role
+from .common import form_page, mentorship_view, render_page, require_may
 
 
 @require_GET
 @mentorship_view
 def evaluation_list(request, mentorship, role):
-    return render(request, "mentoring/evaluation_list.html", {
-        "mentorship": mentorship, "role": role,
-        "evaluations": selectors.evaluations_for(mentorship=mentorship, role=role),
-        "hidden_from_mentor": role == Role.MENTOR and not selectors.may_read_evaluation(
+    return render_page(
+        request, "mentoring/evaluation_list.html", mentorship=mentorship, role=role,
+        evaluations=selectors.evaluations_for(mentorship=mentorship, role=role),
+        hidden_from_mentor=role == Role.MENTOR and not selectors.may_read_evaluation(
             mentorship=mentorship, role=role, direction=Direction.ABOUT_MENTOR),
-    })
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -31,12 +31,14 @@ def evaluation_list(request, mentorship, role):
 def evaluation_submit(request, mentorship, role, stage):
     if stage not in Stage.values:
         raise Http404
-    require_role(role, *PARTICIPANTS)
+    require_may(role, "evaluate")
     direction = Direction.written_by(role)
     if Evaluation.objects.filter(mentorship=mentorship, stage=stage, direction=direction).exists():
         messages.info(request, _("You already sent this evaluation. Thank you!"))
         return redirect("mentoring:evaluation_list", pk=mentorship.pk)
-    questions = services.evaluation_questions_ensure(cohort=mentorship.cohort, stage=stage, direction=direction)
+    can = selectors.mentorship_capabilities(mentorship=mentorship, role=role)
+    # Reading the page writes nothing: a cohort without its own questions shows the defaults unsaved.
+    questions = services.evaluation_questions_for(cohort=mentorship.cohort, stage=stage, direction=direction)
     ask_completion = stage == Stage.FINAL and direction == Direction.ABOUT_MENTEE
     form = EvaluationForm(request.POST or None, questions=questions, ask_completion=ask_completion)
     if request.method == "POST" and form.is_valid():
@@ -63,17 +65,19 @@ def evaluation_submit(request, mentorship, role, stage):
         title=_("%(stage)s evaluation of %(name)s") % {"stage": stage_label, "name": other.get_full_name()},
         submit=_("Send the evaluation"),
         intro=_("Due on %(date)s. You can send it once.") % {"date": due.isoformat()} + " " + privacy,
+        not_now=can.why_not.get(f"evaluate_{stage}", ""), can=can,
     )
 
 
 @require_http_methods(["GET", "POST"])
 @mentorship_view
 def closure(request, mentorship, role):
-    require_role(role, *PARTICIPANTS)
+    require_may(role, "close")
     existing = Closure.objects.filter(mentorship=mentorship, role=role).first()
     if existing is not None:
         messages.info(request, _("You already closed this mentorship. Thank you!"))
         return redirect(mentorship)
+    can = selectors.mentorship_capabilities(mentorship=mentorship, role=role)
     form = ClosureForm(request.POST or None, role=role)
     if request.method == "POST" and form.is_valid():
         try:
@@ -90,13 +94,14 @@ def closure(request, mentorship, role):
         request, mentorship=mentorship, role=role, form=form, title=_("Close the mentorship"), submit=_("Close"),
         intro=_("Look back on what you achieved together, what you would do differently, and say thank you. "
                 "Your reflection is read by the program's coordinators; your thank-you note goes to the other person."),
+        not_now=can.why_not.get("close", ""), can=can,
     )
 
 
 @require_POST
 @mentorship_view
 def alumni_consent(request, mentorship, role):
-    require_role(role, Role.MENTEE)
+    require_may(role, "set_alumni_consent")
     own = Closure.objects.filter(mentorship=mentorship, role=Role.MENTEE, author=request.user).first()
     if own is None:
         raise Http404

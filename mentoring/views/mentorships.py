@@ -1,7 +1,7 @@
 """The mentorship page and its life cycle: transitions, dates, extension, early end."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,8 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import selectors, services
 from ..forms import DatesForm, EarlyEndDecisionForm, ExtensionForm, PauseForm, ReasonForm
-from ..models import Role
-from .common import COORDINATOR, PARTICIPANTS, flash_errors, form_page, mentorship_view, require_role
+from .common import flash_errors, form_page, mentorship_view, require_may
 
 
 @login_required
@@ -27,12 +26,11 @@ def mentorship_detail(request, mentorship, role):
     })
 
 
-EVERYONE = (Role.MENTOR, Role.MENTEE, COORDINATOR)
 TRANSITIONS = {
-    "activate": (services.mentorship_activate, EVERYONE, gettext_lazy("The mentorship is active.")),
-    "pause": (services.mentorship_pause, EVERYONE, gettext_lazy("The mentorship is paused.")),
-    "resume": (services.mentorship_resume, EVERYONE, gettext_lazy("The mentorship is active again.")),
-    "complete": (services.mentorship_complete, (COORDINATOR,), gettext_lazy("The mentorship is marked completed.")),
+    "activate": (services.mentorship_activate, gettext_lazy("The mentorship is active.")),
+    "pause": (services.mentorship_pause, gettext_lazy("The mentorship is paused.")),
+    "resume": (services.mentorship_resume, gettext_lazy("The mentorship is active again.")),
+    "complete": (services.mentorship_complete, gettext_lazy("The mentorship is marked completed.")),
 }
 
 
@@ -41,8 +39,8 @@ TRANSITIONS = {
 def mentorship_transition(request, mentorship, role, action):
     if action not in TRANSITIONS:
         raise Http404
-    service, allowed, done = TRANSITIONS[action]
-    require_role(role, *allowed)
+    service, done = TRANSITIONS[action]
+    require_may(role, action)
     kwargs = {"mentorship": mentorship, "actor": request.user}
     if action == "pause":
         form = PauseForm(request.POST)
@@ -59,7 +57,7 @@ def mentorship_transition(request, mentorship, role, action):
 @require_http_methods(["GET", "POST"])
 @mentorship_view
 def mentorship_dates(request, mentorship, role):
-    require_role(role, COORDINATOR)
+    require_may(role, "set_dates")
     form = DatesForm(request.POST or None, initial={"starts_on": mentorship.starts_on, "ends_on": mentorship.ends_on})
     if request.method == "POST" and form.is_valid():
         try:
@@ -74,10 +72,17 @@ def mentorship_dates(request, mentorship, role):
                      intro=_("Mentorships start with the cohort's dates. Change them for this pair only."))
 
 
+def extension_limit_text(mentorship, role) -> str:
+    weeks = selectors.cohort_settings(mentorship.cohort).max_extension_weeks
+    if selectors.may_attempt("extend_beyond_maximum", role):
+        return _("Mentors may extend by up to %(weeks)s weeks in total; as a coordinator you may go further.") % {"weeks": weeks}
+    return _("You may extend by up to %(weeks)s weeks in total; for more, ask a coordinator.") % {"weeks": weeks}
+
+
 @require_http_methods(["GET", "POST"])
 @mentorship_view
 def mentorship_extend(request, mentorship, role):
-    require_role(role, Role.MENTOR, COORDINATOR)
+    require_may(role, "extend")
     form = ExtensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -90,18 +95,21 @@ def mentorship_extend(request, mentorship, role):
     return form_page(request, mentorship=mentorship, role=role, form=form, title=_("Extend the mentorship"),
                      submit=_("Extend"),
                      intro=_("It currently ends on %(date)s. The final evaluation moves with the end.")
-                     % {"date": mentorship.ends_on})
+                     % {"date": mentorship.ends_on} + " " + extension_limit_text(mentorship, role))
 
 
 @require_http_methods(["GET", "POST"])
 @mentorship_view
 def early_end(request, mentorship, role):
     """The mentor or mentee asks to end early; a coordinator may end it directly."""
-    require_role(role, *PARTICIPANTS, COORDINATOR)
+    can = selectors.mentorship_capabilities(mentorship=mentorship, role=role)
+    if not (selectors.may_attempt("end_early", role) or selectors.may_attempt("request_early_end", role)):
+        raise PermissionDenied
+    ends_directly = selectors.may_attempt("end_early", role)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            if role == COORDINATOR:
+            if ends_directly:
                 services.mentorship_end_early(mentorship=mentorship, actor=request.user, reason=form.cleaned_data["reason"])
                 messages.success(request, _("The mentorship has ended early. Both people were told."))
             else:
@@ -111,19 +119,19 @@ def early_end(request, mentorship, role):
             form.add_error(None, exc)
         else:
             return redirect(mentorship)
-    if role == COORDINATOR:
+    if ends_directly:
         title, submit = _("End this mentorship early"), _("End the mentorship")
         intro = _("Both people will be told by email. This cannot be undone.")
     else:
         title, submit = _("Ask to end the mentorship early"), _("Send the request")
         intro = _("A coordinator of the program reads your reason and confirms. Until then, nothing changes.")
-    return form_page(request, mentorship=mentorship, role=role, form=form, title=title, submit=submit, intro=intro)
+    return form_page(request, mentorship=mentorship, role=role, form=form, title=title, submit=submit, intro=intro, can=can)
 
 
 @require_http_methods(["GET", "POST"])
 @mentorship_view
 def early_end_decide(request, mentorship, role, request_pk):
-    require_role(role, COORDINATOR)
+    require_may(role, "confirm_early_end")
     end_request = selectors.early_end_request_get(mentorship=mentorship, pk=request_pk)
     form = EarlyEndDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

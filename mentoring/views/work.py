@@ -2,7 +2,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,7 +20,7 @@ from ..forms import (
     PrivateNoteForm,
 )
 from ..models import Role
-from .common import PARTICIPANTS, flash_errors, form_page, mentorship_view, require_role
+from .common import flash_errors, form_page, mentorship_view, render_page, require_may
 
 # --- Agreement ---------------------------------------------------------------------------------
 
@@ -29,15 +29,17 @@ from .common import PARTICIPANTS, flash_errors, form_page, mentorship_view, requ
 @mentorship_view
 def agreement(request, mentorship, role):
     current = selectors.agreement_of(mentorship)
-    if current is None and role in PARTICIPANTS:
+    can = selectors.mentorship_capabilities(mentorship=mentorship, role=role)
+    if current is None and can.edit_agreement:
         return redirect("mentoring:agreement_edit", pk=mentorship.pk)
-    return render(request, "mentoring/agreement.html", {"mentorship": mentorship, "role": role, "agreement": current})
+    return render_page(request, "mentoring/agreement.html", mentorship=mentorship, role=role, agreement=current, can=can,
+                       i_accepted_agreement=bool(current and role in Role.values and current.accepted_at(role)))
 
 
 @require_http_methods(["GET", "POST"])
 @mentorship_view
 def agreement_edit(request, mentorship, role):
-    require_role(role, *PARTICIPANTS)
+    require_may(role, "edit_agreement")
     current = selectors.agreement_of(mentorship)
     form = AgreementForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
@@ -59,7 +61,7 @@ def agreement_edit(request, mentorship, role):
 @require_POST
 @mentorship_view
 def agreement_accept(request, mentorship, role):
-    require_role(role, *PARTICIPANTS)
+    require_may(role, "accept_agreement")
     try:
         services.agreement_accept(mentorship=mentorship, actor=request.user)
     except ValidationError as exc:
@@ -81,7 +83,7 @@ def _goal_kwargs(form):
 @require_http_methods(["GET", "POST"])
 @mentorship_view
 def goal_create(request, mentorship, role):
-    require_role(role, Role.MENTEE)
+    require_may(role, "add_goal")
     form = GoalForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -101,7 +103,7 @@ def goal_detail(request, mentorship, role, goal_pk):
     goal = selectors.goal_get(mentorship=mentorship, pk=goal_pk)
     form = GoalCommentForm(request.POST or None)
     if request.method == "POST":
-        require_role(role, *PARTICIPANTS)
+        require_may(role, "comment_on_goal")
         if form.is_valid():
             try:
                 services.goal_comment_add(goal=goal, actor=request.user, body=form.cleaned_data["body"])
@@ -110,15 +112,14 @@ def goal_detail(request, mentorship, role, goal_pk):
             else:
                 messages.success(request, _("Comment added."))
                 return redirect("mentoring:goal_detail", pk=mentorship.pk, goal_pk=goal.pk)
-    return render(request, "mentoring/goal_detail.html", {
-        "mentorship": mentorship, "role": role, "goal": goal, "form": form, **selectors.goal_page(goal=goal),
-    })
+    return render_page(request, "mentoring/goal_detail.html", mentorship=mentorship, role=role, goal=goal, form=form,
+                       **selectors.goal_page(goal=goal))
 
 
 @require_http_methods(["GET", "POST"])
 @mentorship_view
 def goal_edit(request, mentorship, role, goal_pk):
-    require_role(role, Role.MENTEE)
+    require_may(role, "edit_goal")
     goal = selectors.goal_get(mentorship=mentorship, pk=goal_pk)
     form = GoalForm(request.POST or None, instance=goal, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -142,7 +143,7 @@ def _tz_name() -> str:
 @require_http_methods(["GET", "POST"])
 @mentorship_view
 def meeting_create(request, mentorship, role):
-    require_role(role, *PARTICIPANTS)
+    require_may(role, "schedule_meeting")
     form = MeetingForm(request.POST or None, tz_name=_tz_name())
     if request.method == "POST" and form.is_valid():
         try:
@@ -162,18 +163,18 @@ def meeting_detail(request, mentorship, role, meeting_pk):
     meeting = selectors.meeting_get(mentorship=mentorship, pk=meeting_pk)
     context = selectors.meeting_page(meeting=meeting, user=request.user)
     private_note = context["private_note"]
-    return render(request, "mentoring/meeting_detail.html", {
-        "mentorship": mentorship, "role": role, "meeting": meeting, **context,
-        "notes_form": MeetingNotesForm(initial={"notes": meeting.notes}),
-        "private_form": PrivateNoteForm(initial={"body": private_note.body if private_note else ""}),
-        "action_form": ActionItemForm(initial={"owner_role": Role.MENTEE}),
-    })
+    return render_page(
+        request, "mentoring/meeting_detail.html", mentorship=mentorship, role=role, meeting=meeting, **context,
+        notes_form=MeetingNotesForm(initial={"notes": meeting.notes}),
+        private_form=PrivateNoteForm(initial={"body": private_note.body if private_note else ""}),
+        action_form=ActionItemForm(initial={"owner_role": Role.MENTEE}),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @mentorship_view
 def meeting_edit(request, mentorship, role, meeting_pk):
-    require_role(role, *PARTICIPANTS)
+    require_may(role, "change_meeting")
     meeting = selectors.meeting_get(mentorship=mentorship, pk=meeting_pk)
     form = MeetingForm(request.POST or None, instance=meeting, tz_name=_tz_name())
     if request.method == "POST" and form.is_valid():
@@ -195,7 +196,7 @@ def _back_to_meeting(mentorship, meeting):
 @require_POST
 @mentorship_view
 def meeting_notes(request, mentorship, role, meeting_pk):
-    require_role(role, *PARTICIPANTS)
+    require_may(role, "write_meeting_notes")
     meeting = selectors.meeting_get(mentorship=mentorship, pk=meeting_pk)
     form = MeetingNotesForm(request.POST)
     if form.is_valid():
@@ -209,7 +210,7 @@ def meeting_notes(request, mentorship, role, meeting_pk):
 @require_POST
 @mentorship_view
 def meeting_private_note(request, mentorship, role, meeting_pk):
-    require_role(role, *PARTICIPANTS)
+    require_may(role, "write_meeting_notes")
     meeting = selectors.meeting_get(mentorship=mentorship, pk=meeting_pk)
     form = PrivateNoteForm(request.POST)
     if form.is_valid():
@@ -223,7 +224,7 @@ def meeting_private_note(request, mentorship, role, meeting_pk):
 @require_POST
 @mentorship_view
 def meeting_cancel(request, mentorship, role, meeting_pk):
-    require_role(role, *PARTICIPANTS)
+    require_may(role, "cancel_meeting")
     meeting = selectors.meeting_get(mentorship=mentorship, pk=meeting_pk)
     services.meeting_cancel(meeting=meeting, actor=request.user)
     messages.success(request, _("The meeting is cancelled."))
@@ -233,7 +234,7 @@ def meeting_cancel(request, mentorship, role, meeting_pk):
 @require_POST
 @mentorship_view
 def action_item_create(request, mentorship, role, meeting_pk):
-    require_role(role, *PARTICIPANTS)
+    require_may(role, "add_action_item")
     meeting = selectors.meeting_get(mentorship=mentorship, pk=meeting_pk)
     form = ActionItemForm(request.POST)
     if form.is_valid():
@@ -251,7 +252,7 @@ def action_item_create(request, mentorship, role, meeting_pk):
 @require_POST
 @mentorship_view
 def action_item_done(request, mentorship, role, item_pk):
-    require_role(role, *PARTICIPANTS)
+    require_may(role, "update_action_items")
     item = selectors.action_item_get(mentorship=mentorship, pk=item_pk)
     services.action_item_set_done(item=item, actor=request.user, done=request.POST.get("done") == "1")
     next_url = request.POST.get("next", "")
@@ -277,15 +278,14 @@ def meeting_ics(request, mentorship, role, meeting_pk):
 @require_GET
 @mentorship_view
 def check_in_list(request, mentorship, role):
-    return render(request, "mentoring/check_in_list.html", {
-        "mentorship": mentorship, "role": role, "check_ins": selectors.check_ins_for(mentorship=mentorship),
-    })
+    return render_page(request, "mentoring/check_in_list.html", mentorship=mentorship, role=role,
+                       check_ins=selectors.check_ins_for(mentorship=mentorship))
 
 
 @require_http_methods(["GET", "POST"])
 @mentorship_view
 def check_in_create(request, mentorship, role):
-    require_role(role, Role.MENTEE)
+    require_may(role, "check_in")
     form = CheckInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

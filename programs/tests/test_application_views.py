@@ -112,7 +112,7 @@ def test_apply_to_an_unpublished_or_missing_cohort_is_404(client, mentee):
     assert not Application.objects.exists()
 
 
-def test_opening_the_form_starts_a_draft_prefilled_from_the_profile(client, scenario):
+def test_opening_the_form_shows_a_new_application_prefilled_from_the_profile_and_stores_nothing(client, scenario):
     python = SkillFactory(name="Python")
     SkillFactory(name="Rust")
     person = make_mentee(name="Ana", interests=[python], hours_per_week=7, career_goals="Become a maintainer.")
@@ -121,16 +121,16 @@ def test_opening_the_form_starts_a_draft_prefilled_from_the_profile(client, scen
     response = client.get(edit_url(scenario.cohort))
 
     assert response.status_code == 200
-    application = Application.objects.get(applicant=person, cohort=scenario.cohort)
-    assert application.status == Status.DRAFT
+    assert not Application.objects.filter(applicant=person).exists()  # GET never writes
     html = response.content.decode()
     assert 'name="hours_per_week" value="7"' in html
     assert "Become a maintainer." in html
     assert f'name="skills_wanted" value="{python.pk}"  id="id_skills_wanted_0" checked' in html.replace("\n", "")
     assert f'value="{scenario.mentors[0].pk}">Mentor 0<' in html  # approved mentors to rank
     assert "Save draft" in html and "Submit application" in html
-    # Opening it again does not start a second one.
-    client.get(edit_url(scenario.cohort))
+    # The first Save draft starts it, once.
+    client.post(edit_url(scenario.cohort), form_data(scenario))
+    client.post(edit_url(scenario.cohort), form_data(scenario))
     assert Application.objects.filter(applicant=person).count() == 1
 
 
@@ -180,6 +180,7 @@ def test_submit_with_missing_required_answers_shows_an_error_and_stays_a_draft(c
     assert response.status_code == 200
     html = response.content.decode()
     assert "Please answer: What have you built?" in html
+    assert f'id="error_1_id_question_{built.pk}"' in html  # and beside the question itself
     assert "saved but not submitted" in html
     application = Application.objects.get(applicant=mentee)
     assert application.status == Status.DRAFT and application.submitted_at is None

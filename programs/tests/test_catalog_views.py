@@ -298,3 +298,17 @@ def test_program_page_lists_alumni_who_agreed(client):
     Closure.objects.create(mentorship=shy, author=shy.mentee, role="mentee", achieved="A paper", list_as_alumni=False)
     html = client.get(reverse("programs:program_detail", args=[program.slug])).content.decode()
     assert "Listed Alumna" in html and "Shy Alumnus" not in html
+
+
+def test_cohort_page_query_count_does_not_grow_with_cohorts_sharing_the_limit(client, django_assert_max_num_queries):
+    cohort = CohortFactory(season="Autumn", max_applications_per_season=2)
+    CohortFactory(season="Autumn", max_applications_per_season=2)
+    mentee = make_mentee()
+    client.force_login(mentee)
+    baseline = count_queries(client, cohort.get_absolute_url())
+    for _ in range(10):
+        ApplicationFactory(applicant=mentee, cohort=CohortFactory(season="Autumn", max_applications_per_season=2))
+    with django_assert_max_num_queries(baseline):
+        html = client.get(cohort.get_absolute_url()).content.decode()
+    assert html.split('id="season-limit"')[1].count("<li><a href=") == 11
+    assert "You have used all 2: withdraw one of those applications to submit here." in html

@@ -297,14 +297,15 @@ def test_csv_export_has_one_row_per_application_with_scores_and_answers(client):
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith("attachment;")
     header, *rows = csv_rows(response)
-    assert header == ["id", "applicant", "email", "status", "submitted_at", "reviews", "mean_score", "normalised_score",
-                      "What have you built?", "Your GitHub profile"]
-    by_id = {int(row[0]): row for row in rows}
+    assert header == ["cohort", "id", "applicant", "email", "status", "submitted_at", "reviews", "mean_score",
+                      "normalised_score", "goals", "What have you built?", "Your GitHub profile"]
+    by_id = {int(row[1]): row for row in rows}
     assert set(by_id) == {first.pk, second.pk}
-    assert by_id[first.pk][1:4] == ["Applicant 0", first.applicant.email, "submitted"]
-    assert by_id[first.pk][5:8] == ["2", "3.0", "0.0"]
-    assert by_id[first.pk][8:] == ["I built tool number 0.", ""]
-    assert by_id[second.pk][5:] == ["0", "", "", "I built tool number 1.", "https://github.com/second"]
+    assert by_id[first.pk][0] == str(scenario.cohort)
+    assert by_id[first.pk][2:5] == ["Applicant 0", first.applicant.email, "submitted"]
+    assert by_id[first.pk][6:9] == ["2", "3.0", "0.0"]
+    assert by_id[first.pk][9:] == [first.goals, "I built tool number 0.", ""]
+    assert by_id[second.pk][6:] == ["0", "", "", second.goals, "I built tool number 1.", "https://github.com/second"]
 
 
 def test_csv_export_neutralises_formulas(client):
@@ -320,8 +321,8 @@ def test_csv_export_neutralises_formulas(client):
     client.force_login(scenario.coordinator)
     header, row = csv_rows(client.get(reverse("programs:export_csv", args=[scenario.cohort.pk])))
     assert header[-1] == "'-2+3"
-    assert row[1] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
-    assert row[8:] == ["'+1+cmd|' /C calc'!A0", "'@SUM(1,2)"]
+    assert row[2] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
+    assert row[10:] == ["'+1+cmd|' /C calc'!A0", "'@SUM(1,2)"]
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in header + row)
 
 

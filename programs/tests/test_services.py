@@ -109,7 +109,7 @@ def test_season_limit_counts_applications_across_programs():
     ApplicationFactory(cohort=first, applicant=mentee)
     application, _ = services.application_start(applicant=mentee, cohort=second)
     services.application_save(application=application, actor=mentee, data={"goals": "g"}, answers={}, preferences=[])
-    with pytest.raises(ValidationError, match="at most 1"):
+    with pytest.raises(ValidationError, match="already submitted 1 application to the cohorts that share this limit"):
         services.application_submit(application=application, actor=mentee)
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import application_selectors as app_selectors
 from .. import selectors, services
-from ..application_forms import ApplicationForm
+from ..application_forms import ApplicationForm, question_field_name
 from ..models import Application
 
 Status = Application.Status
@@ -41,17 +41,30 @@ def _render_form(request, *, application, form, status=200):
     }, status=status)
 
 
+def _errors_beside_fields(form: ApplicationForm, missing: dict) -> None:
+    """Show each missing answer under its own field (and at the top when the field is not on the form)."""
+    questions = {q.pk: q for q in form.questions}
+    for key, label in missing.items():
+        name = question_field_name(questions[key]) if key in questions else key
+        if name in form.fields:
+            form.add_error(name, _("This is needed to submit."))
+        else:
+            form.add_error(None, _("Please answer: %(list)s.") % {"list": label})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_edit(request, cohort_pk):
     cohort = selectors.cohort_get_visible(user=request.user, pk=cohort_pk)
-    try:
-        application, _created = services.application_start(applicant=request.user, cohort=cohort)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect(cohort)
+    application = app_selectors.application_to_edit(user=request.user, cohort=cohort)
+    if application is None:
+        if not cohort.is_accepting():
+            messages.error(request, _("This cohort is not accepting applications."))
+            return redirect(cohort)
+        # GET never writes: the draft is created by the first Save draft or Submit.
+        application = Application(cohort=cohort, applicant=request.user)
     application.cohort = cohort
-    if not application.is_editable():
+    if application.pk and not application.is_editable():
         messages.info(request, _("This application can no longer be changed."))
         return redirect(application)
 
@@ -65,9 +78,25 @@ def application_edit(request, cohort_pk):
 
     form = ApplicationForm(request.POST, request.FILES, **form_kwargs)
     submitting = request.POST.get("action") == "submit"
-    form.is_valid()  # errors are shown below; whatever did validate is still saved
+    if not form.is_valid() and application.status != Status.DRAFT:
+        # A submitted application is only ever replaced by a valid one: nothing is saved.
+        messages.error(request, _("Nothing was changed: please correct the highlighted fields. "
+                                  "Your submitted application is kept as it was."))
+        return _render_form(request, application=application, form=form)
+    if application.pk is None:
+        try:
+            application, _created = services.application_start(applicant=request.user, cohort=cohort)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(cohort)
+        form.application = application
     try:
         application = _save(application=application, actor=request.user, form=form)
+    except services.IncompleteApplication as exc:
+        _errors_beside_fields(form, exc.missing)
+        messages.error(request, _("Nothing was changed: a submitted application needs every required answer. "
+                                  "Your submitted application is kept as it was."))
+        return _render_form(request, application=application, form=form)
     except ValidationError as exc:
         for message in exc.messages:
             form.add_error(None, message)
@@ -94,6 +123,11 @@ def application_edit(request, cohort_pk):
     already_submitted = application.status == Status.SUBMITTED
     try:
         services.application_submit(application=application, actor=request.user)
+    except services.IncompleteApplication as exc:
+        _errors_beside_fields(form, exc.missing)
+        form.add_error(None, exc.messages[0])
+        messages.error(request, _("Your draft was saved but not submitted yet."))
+        return _render_form(request, application=application, form=form)
     except ValidationError as exc:
         for message in exc.messages:
             form.add_error(None, message)

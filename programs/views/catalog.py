@@ -12,9 +12,6 @@ def catalog(request):
     if kind not in ProgramKind.values:
         kind = ""
     programs = list(app_selectors.catalog_programs(kind=kind))
-    for program in programs:
-        # The SQL filter and Cohort.phase_at agree; asking the model keeps one source of truth.
-        program.open_cohorts = [c for c in program.open_cohorts if c.phase in app_selectors.CATALOG_PHASES]
     return render(request, "programs/catalog/catalog.html", {
         "groups": app_selectors.catalog_groups(programs),
         "kinds": ProgramKind.choices,
@@ -45,6 +42,7 @@ def cohort_detail(request, slug, pk):
         "enrollments": list(selectors.approved_mentor_enrollments(cohort)),
         "questions": list(cohort.questions.all()),
         "application": app_selectors.application_for_cohort(user=user, cohort=cohort),
+        "season_limit": app_selectors.season_limit_for(user=user, cohort=cohort),
         "is_mentor": bool(profile and profile.is_mentor),
         "enrollment": selectors.enrollment_for(user=user, cohort=cohort),
         "takes_mentors": app_selectors.cohort_takes_mentors(cohort),

@@ -1,26 +1,20 @@
 """Coordinators: the cohort dashboard, decisions (with a confirmation step), mentors, CSV export."""
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from notifications.services import topic_summary
 
-from .. import coordinator_selectors, selectors, services
+from .. import coordinator_selectors, exports, selectors, services
 from ..models import Application, ApprovalStatus
 from ..review_forms import STATUS_FILTER_CHOICES, BulkDecisionForm, EnrollmentDecisionForm
 
 RANKED_PAGE_SIZE = 100
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @login_required
@@ -51,7 +45,14 @@ def cohort_dashboard(request, cohort_pk):
         "querystring": f"status={status}" if status else "",
         "duplicates": coordinator_selectors.possible_duplicates(cohort),
         "reminders": topic_summary(topic=f"cohort:{cohort.pk}"),
+        "panels": [panel for panel in (provide(cohort) for provide in COHORT_DASHBOARD_PANELS) if panel],
     })
+
+
+# Panels that apps above programs add to the cohort dashboard (programs imports none of them):
+# `panel(cohort)` returns a dict with a "template" key (and its context), or None. matching adds
+# "accepted, no mentor yet".
+COHORT_DASHBOARD_PANELS: list = []
 
 
 @login_required
@@ -119,39 +120,10 @@ def mentor_enrollments(request, cohort_pk):
     })
 
 
-def csv_safe(value) -> str:
-    """Spreadsheets run a cell that starts with = + - @ (or tab, CR) as a formula: neutralise it."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
 @login_required
 def export_csv(request, cohort_pk):
     cohort = selectors.cohort_get_for_coordinator(user=request.user, pk=cohort_pk)
-    questions, rows = coordinator_selectors.export_data(cohort)
-    filename = f"{slugify(cohort.program.slug)}-{slugify(cohort.name) or cohort.pk}-applications.csv"
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # a byte order mark, so that spreadsheets read the UTF-8 names right
-    writer = csv.writer(response)
-    writer.writerow(
-        ["id", "applicant", "email", "status", "submitted_at", "reviews", "mean_score", "normalised_score"]
-        + [csv_safe(q.prompt) for q in questions]
-    )
-    for application, review_count, score, answers in rows:
-        submitted = timezone.localtime(application.submitted_at).isoformat() if application.submitted_at else ""
-        writer.writerow([
-            application.pk,
-            csv_safe(application.applicant.profile.name),
-            csv_safe(application.applicant.email),
-            application.status,
-            submitted,
-            review_count,
-            "" if score is None else score["mean"],  # numbers we computed: never user text
-            "" if score is None else score["normalised"],
-            *[csv_safe(answers.get(q.pk, "")) for q in questions],
-        ])
-    return response
+    return exports.applications_csv_response([cohort])
 
 
 @login_required

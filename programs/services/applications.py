@@ -1,23 +1,16 @@
-"""The verbs of the programs app. Each checks who may do it and in which state, in one transaction."""
+"""Applications: start, save, submit, withdraw, decide. Each checks who and in which state, in one transaction."""
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from notifications.services import notify
 
-from .kinds import GROUP, ORGANIZATION, PROJECT, applicant_type
-from .models import (
-    Answer,
-    Application,
-    ApplicationEvent,
-    ApplicationPreference,
-    ApprovalStatus,
-    Cohort,
-    MentorEnrollment,
-    Review,
-)
-from .permissions import is_approved_mentor, is_coordinator
+from ..kinds import GROUP, ORGANIZATION, PROJECT, applicant_type
+from ..models import Answer, Application, ApplicationEvent, ApplicationPreference, ApprovalStatus, Cohort, MentorEnrollment
+from ..permissions import is_coordinator
 
 Status = Application.Status
 
@@ -26,7 +19,13 @@ class InvalidTransition(ValidationError):
     """A status change that the state machine does not allow. Nothing was changed."""
 
 
-# --- Applications -----------------------------------------------------------------
+class IncompleteApplication(ValidationError):
+    """Something needed to submit is missing. `missing` maps each field (a form field name, or a
+    question id) to what the applicant should see. Nothing was changed."""
+
+    def __init__(self, missing: dict):
+        self.missing = missing
+        super().__init__(_("Please answer: %(list)s.") % {"list": "; ".join(str(label) for label in missing.values())})
 
 
 def application_start(*, applicant, cohort: Cohort) -> tuple[Application, bool]:
@@ -94,6 +93,14 @@ def application_save(*, application: Application, actor, data: dict, answers: di
             if field in data:
                 setattr(application, field, data[field])
                 changed.append(field)
+        existing = {a.question_id: a for a in application.answers.all()}
+        if application.status != Status.DRAFT:
+            # A submitted application stays valid: an edit passes the same checks as submitting,
+            # before anything is written.
+            texts = {question_id: a.value for question_id, a in existing.items()} | answers
+            missing = missing_required(application, answers=texts)
+            if missing:
+                raise IncompleteApplication(missing)
         if data.get("cv"):
             old_cv = application.cv.name or None
             application.cv = data["cv"]
@@ -105,7 +112,6 @@ def application_save(*, application: Application, actor, data: dict, answers: di
         application.save(update_fields=changed)
         if "skills_wanted" in data:
             application.skills_wanted.set(data["skills_wanted"])
-        existing = {a.question_id: a for a in application.answers.all()}
         for question_id, value in answers.items():
             answer = existing.get(question_id)
             if answer is None:
@@ -130,19 +136,32 @@ def application_save(*, application: Application, actor, data: dict, answers: di
     return application
 
 
-def missing_required_answers(application: Application) -> list[str]:
-    answered = {a.question_id for a in application.answers.all() if a.value.strip()}
-    missing = [q.prompt for q in application.cohort.questions.all() if q.required and q.pk not in answered]
+def missing_required(application: Application, *, answers: dict | None = None) -> dict:
+    """What must be filled in before submitting (and to stay submitted): {field: label}.
+
+    The field is a form field name, or a question id for a cohort question. `answers` maps question
+    id -> text; by default the stored answers are read.
+    """
+    if answers is None:
+        answers = {a.question_id: a.value for a in application.answers.all()}
+    missing = {}
+    if not application.goals.strip():
+        missing["goals"] = _("Goals for this mentorship")
     applicant = applicant_type(application.cohort.program.kind)
     if applicant == ORGANIZATION and not application.organization_id:
-        missing.insert(0, _("the organization you apply for"))
+        missing["organization"] = _("the organization you apply for")
     if applicant == PROJECT and not application.project_id:
-        missing.insert(0, _("the project you apply for"))
+        missing["project"] = _("the project you apply for")
     if applicant == GROUP and not application.group_members.strip():
-        missing.insert(0, _("the members of your group"))
-    if not application.goals.strip():
-        missing.insert(0, _("Goals for this mentorship"))
+        missing["group_members"] = _("the members of your group")
+    for question in application.cohort.questions.all():
+        if question.required and not answers.get(question.pk, "").strip():
+            missing[question.pk] = question.prompt
     return missing
+
+
+def missing_required_answers(application: Application) -> list[str]:
+    return [str(label) for label in missing_required(application).values()]
 
 
 def _invite_group_members(application: Application) -> None:
@@ -172,21 +191,27 @@ def application_submit(*, application: Application, actor) -> Application:
     if actor.pk != application.applicant_id:
         raise PermissionDenied
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("cohort").get(pk=application.pk)
+        # The season limit counts rows that may not exist yet: lock a row that always exists, the
+        # applicant, so that two submits by one person (in any cohorts) take turns.
+        get_user_model().objects.select_for_update().only("pk").get(pk=actor.pk)
+        application = Application.objects.select_for_update().select_related("cohort__program").get(pk=application.pk)
         if application.status == Status.SUBMITTED:
             return application  # a second click: already done
         cohort = application.cohort
         if not cohort.is_accepting():
             raise ValidationError(_("Applications for this cohort are closed."))
-        missing = missing_required_answers(application)
+        missing = missing_required(application)
         if missing:
-            raise ValidationError(_("Please answer: %(list)s.") % {"list": "; ".join(missing)})
+            raise IncompleteApplication(missing)
         limit = cohort.max_applications_per_season
         if limit and season_application_count(applicant=actor, cohort=cohort) >= limit:
-            raise ValidationError(
-                _("You can submit at most %(n)d applications in the %(season)s season.")
-                % {"n": limit, "season": cohort.season}
-            )
+            raise ValidationError(ngettext(
+                "You have already submitted %(n)d application to the cohorts that share this limit: "
+                "withdraw it to submit this one.",
+                "You have already submitted %(n)d applications to the cohorts that share this limit: "
+                "withdraw one of them to submit this one.",
+                limit,
+            ) % {"n": limit})
         application.submitted_at = timezone.now()
         _transition(application, Status.SUBMITTED, actor=actor)
         if applicant_type(cohort.program.kind) == GROUP:
@@ -263,132 +288,3 @@ def _transition(application: Application, to_status: str, *, actor, note: str = 
     )
 
 
-# --- Mentors volunteer ------------------------------------------------------------
-
-
-def mentor_enrollment_request(*, mentor, cohort: Cohort, capacity: int, offer: str = "", topics: str = "") -> MentorEnrollment:
-    enrollment = MentorEnrollment.objects.filter(cohort=cohort, mentor=mentor).first()
-    if enrollment is not None and enrollment.status in (ApprovalStatus.PENDING, ApprovalStatus.APPROVED):
-        enrollment.capacity, enrollment.offer, enrollment.topics = capacity, offer, topics
-        enrollment.save(update_fields=["capacity", "offer", "topics"])
-        return enrollment
-    if cohort.phase in ("running", "finished"):
-        raise ValidationError(_("This cohort no longer takes new mentors."))
-    with transaction.atomic():
-        if enrollment is None:
-            try:
-                with transaction.atomic():
-                    enrollment = MentorEnrollment.objects.create(
-                        cohort=cohort, mentor=mentor, capacity=capacity, offer=offer, topics=topics,
-                    )
-            except IntegrityError:
-                return MentorEnrollment.objects.get(cohort=cohort, mentor=mentor)
-        else:  # declined or withdrawn before: ask again
-            enrollment.status = ApprovalStatus.PENDING
-            enrollment.capacity, enrollment.offer, enrollment.topics = capacity, offer, topics
-            enrollment.decided_by, enrollment.decided_at = None, None
-            enrollment.save()
-        _notify_enrollment(enrollment, event=f"requested:{enrollment.created_at.timestamp()}:{timezone.now().timestamp()}")
-    return enrollment
-
-
-def mentor_enrollment_decide(*, enrollment: MentorEnrollment, approve: bool, actor) -> MentorEnrollment:
-    if not is_coordinator(actor, enrollment.cohort.program_id):
-        raise PermissionDenied
-    with transaction.atomic():
-        enrollment = MentorEnrollment.objects.select_for_update().select_related("cohort__program").get(pk=enrollment.pk)
-        target = ApprovalStatus.APPROVED if approve else ApprovalStatus.DECLINED
-        if enrollment.status == target:
-            return enrollment
-        if enrollment.status == ApprovalStatus.WITHDRAWN:
-            raise InvalidTransition(_("The mentor withdrew; they must volunteer again."))
-        enrollment.status, enrollment.decided_by, enrollment.decided_at = target, actor, timezone.now()
-        enrollment.save()
-        _notify_enrollment(enrollment, event=f"{target}:{enrollment.decided_at.timestamp()}")
-    return enrollment
-
-
-def mentor_enrollment_withdraw(*, enrollment: MentorEnrollment, actor) -> MentorEnrollment:
-    if actor.pk != enrollment.mentor_id:
-        raise PermissionDenied
-    with transaction.atomic():
-        enrollment = MentorEnrollment.objects.select_for_update().get(pk=enrollment.pk)
-        if enrollment.status == ApprovalStatus.WITHDRAWN:
-            return enrollment
-        enrollment.status = ApprovalStatus.WITHDRAWN
-        enrollment.save(update_fields=["status"])
-    return enrollment
-
-
-def _notify_enrollment(enrollment: MentorEnrollment, *, event: str) -> None:
-    cohort = enrollment.cohort
-    notify(
-        user=enrollment.mentor,
-        kind="mentor_enrollment",
-        key=f"enrollment:{enrollment.pk}:{event}",
-        context={
-            "name": enrollment.mentor.get_full_name(),
-            "status": enrollment.status,
-            "program": cohort.program.name,
-            "cohort": cohort.name,
-            "url": cohort.get_absolute_url(),
-        },
-    )
-
-
-# --- Reviews ----------------------------------------------------------------------
-
-
-def weighted_score(*, criteria, scores: dict) -> float | None:
-    """Weighted mean of 1-5 scores over the rubric; None when nothing was scored."""
-    total = weight_sum = 0.0
-    for criterion in criteria:
-        value = scores.get(str(criterion.pk))
-        if value is None:
-            continue
-        weight = float(criterion.weight)
-        total += weight * float(value)
-        weight_sum += weight
-    return round(total / weight_sum, 4) if weight_sum else None
-
-
-def review_submit(*, application: Application, reviewer, scores: dict, recommendation: str = "",
-                  comment: str = "", conflict_of_interest: bool = False, conflict_details: str = "") -> Review:
-    """Create or update the reviewer's review. Only approved mentors of the cohort review."""
-    if not is_approved_mentor(reviewer, application.cohort_id):
-        raise PermissionDenied
-    if application.applicant_id == reviewer.pk:
-        raise PermissionDenied
-    if application.status in (Status.DRAFT, Status.WITHDRAWN):
-        raise ValidationError(_("This application is not open for review."))
-    criteria = list(application.cohort.criteria.all())
-    clean_scores = {}
-    for criterion in criteria:
-        value = scores.get(str(criterion.pk), scores.get(criterion.pk))
-        if value in (None, ""):
-            continue
-        try:
-            value = int(value)
-        except (TypeError, ValueError):
-            raise ValidationError(_("Scores go from 1 to 5.")) from None
-        if not 1 <= value <= 5:
-            raise ValidationError(_("Scores go from 1 to 5."))
-        clean_scores[str(criterion.pk)] = value
-    if conflict_of_interest:
-        clean_scores, recommendation = {}, ""  # a conflicted reviewer does not score
-    with transaction.atomic():
-        review, _created = Review.objects.update_or_create(
-            application=application, reviewer=reviewer,
-            defaults={
-                "scores": clean_scores,
-                "weighted_score": weighted_score(criteria=criteria, scores=clean_scores),
-                "recommendation": recommendation,
-                "comment": comment,
-                "conflict_of_interest": conflict_of_interest,
-                "conflict_details": conflict_details,
-            },
-        )
-        locked = Application.objects.select_for_update().get(pk=application.pk)
-        if locked.status == Status.SUBMITTED and not conflict_of_interest:
-            _transition(locked, Status.UNDER_REVIEW, actor=reviewer)
-    return review
