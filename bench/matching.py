@@ -1,42 +1,58 @@
-"""Benchmark of the pure matching engine (matching/engine*.py) on synthetic cohorts.
+"""Benchmark of the whole pure matching engine (matching/engine/) on synthetic cohorts.
 
-    python bench/matching.py                      # small + medium (a couple of minutes)
-    python bench/matching.py --sizes large        # 100,000 mentees x 20,000 mentors
-    python bench/matching.py --sizes small,medium,large
+    .venv/bin/python bench/matching.py                       # 20k x 4k, optimality and pruning checks
+    .venv/bin/python bench/matching.py --sizes large          # 100,000 mentees x 20,000 mentors
+    .venv/bin/python bench/matching.py --sizes small,large,xlarge --top-k 50
 
-Every figure is printed next to a baseline measured in the same run (a plain float32 matrix
-product of the same shape for scoring, the greedy solver for assignment, SciPy's
-linear_sum_assignment / OR-Tools on all pairs for optimality), because a neighbour's load on a
-shared 2-core machine can halve any absolute number.
+The headline ("WHOLE ENGINE") is arrays in, assignment out: ``Problem.build`` (tokenising,
+TF-IDF, every matrix) + scoring every pair into the top-k graph + the optimal assignment.
+Every phase prints wall and CPU seconds (CPU = all threads of this process; on a shared
+2-core machine a busy neighbour inflates wall time, not CPU time) and the load average; a
+warning is printed when the machine is busy.  Two baselines are measured in the same run:
+
+* write floor: the time to write one float32 per pair (N x M values) into a reused 32 MiB
+  buffer, i.e. the memory bandwidth cost of merely materialising a score matrix;
+* fixed kernel: a simple numba loop over all pairs (popcount of two 64-bit masks, keep the
+  row maximum) -- the same code every run, to compare our ns/pair with.
+
+Every claim is computed in the run: the stable mode's blocking pairs are counted over all
+pairs (large sizes: over every pair of a sample of mentees), optimality is checked against
+SciPy / OR-Tools on all pairs, and the certificate's total against the unpruned optimum.
+Each size runs in its own process so its peak memory is its own.
 
 Synthetic cohorts: ~300 skill tags with Zipf-like popularity grouped in 15 fields, 40
-interests, goals/bio text drawn from field vocabularies (LSA text mode), 13 time zones, 1-3 of
-8 languages (shared language required: roughly a third of all pairs are ineligible),
-mentee 1-10 h/week, mentor 1-8 h/week and capacity 1-5, up to 3 ranked preferences, a review
-score for half of the applications, ~0.6 explicit forbidden / ruled-out pairs per mentee and a
-few locked pairs.
+interests, goals/bio text drawn from field vocabularies, 13 time zones, 1-3 of 8 languages
+(shared language required: roughly a third of all pairs are ineligible), mentee 1-10 h/week,
+mentor 1-8 h/week and capacity 1-5, up to 3 ranked preferences, a review score for half of
+the applications, ~0.6 explicit forbidden / ruled-out pairs per mentee and a few locked pairs.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 # this file is called matching.py: make sure "matching" resolves to the app package, not to us
 sys.path[:] = [str(REPO)] + [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+for _var in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # as in the Celery worker: BLAS single, numba kernels use the cores
 
+import numba as nb  # noqa: E402
 import numpy as np  # noqa: E402
 from scipy.optimize import linear_sum_assignment  # noqa: E402
 
 from matching import engine as E  # noqa: E402
-from matching.engine_score import _factors, _layout  # noqa: E402
+from matching.engine.candidates import scan  # noqa: E402
+
+SIZES = {"small": (20_000, 4_000, 1.0), "large": (100_000, 20_000, 8.0), "xlarge": (200_000, 40_000, None)}
+MEMORY_TARGET_GIB = {"large": 1.2}
 
 TZ_HOURS = [-8, -7, -6, -5, -4, -3, 0, 1, 2, 3, 5.5, 8, 9]
 LANGS = ["en", "es", "pt", "fr", "de", "zh", "hi", "ar"]
@@ -132,119 +148,240 @@ def synth(n: int, m: int, seed: int = 0, n_skills: int = 300, n_fields: int = 15
     return d
 
 
-# --------------------------------------------------------------------------- helpers
+# --------------------------------------------------------------------------- measuring
+
+
+class Phase:
+    """Wall and CPU seconds of a block (CPU = every thread of this process)."""
+
+    def __init__(self, label: str, log: list):
+        self.label, self.log = label, log
+
+    def __enter__(self):
+        self.w, self.c = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall, self.cpu = time.perf_counter() - self.w, time.process_time() - self.c
+        self.log.append((self.label, self.wall, self.cpu))
+
+
+class PeakRSS:
+    """Peak resident memory of this process, sampled every 5 ms while active."""
+
+    def __init__(self):
+        self.peak = self.now()
+        self._stop = threading.Event()
+        self._t = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def now() -> int:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+    def _run(self):
+        while not self._stop.wait(0.005):
+            self.peak = max(self.peak, self.now())
+
+    def __enter__(self):
+        self._t.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._t.join()
+        self.peak = max(self.peak, self.now())
+
+
+def gib(x: float) -> float:
+    return x / 2**30
+
+
+def line(label, wall=None, cpu=None, extra=""):
+    s = f"  {label:<46}"
+    if wall is not None:
+        s += f"{wall:8.3f} s wall"
+        s += f" {cpu:7.3f} s cpu" if cpu is not None else " " * 14
+    print(s + (f"   {extra}" if extra else ""), flush=True)
+
+
+def load_note() -> str:
+    load1 = os.getloadavg()[0]
+    cpus = os.cpu_count() or 1
+    note = f"load average {load1:.2f} on {cpus} CPUs"
+    if load1 > 0.5 * cpus:
+        note += "  WARNING: machine busy -- wall times are inflated, compare CPU times and the baselines"
+    return note
+
+
+def write_floor(n: int, m: int) -> tuple[float, float]:
+    """Seconds to write n * m float32 values (a 32 MiB buffer refilled), and GB/s."""
+    buf = np.empty(1 << 23, dtype=np.float32)
+    buf.fill(1.0)
+    total = n * m
+    t = time.perf_counter()
+    done = 0
+    while done < total:
+        k = min(len(buf), total - done)
+        buf[:k].fill(float(done & 7))
+        done += k
+    sec = time.perf_counter() - t
+    return sec, 4 * total / sec / 1e9
+
+
+@nb.njit(parallel=True, cache=True)
+def _fixed_kernel(a, b):
+    out = np.zeros(len(a), dtype=np.int64)
+    for i in nb.prange(len(a)):
+        x = a[i]
+        best = 0
+        for j in range(len(b)):
+            v = x & b[j]
+            v = v - ((v >> 1) & 0x5555555555555555)
+            v = (v & 0x3333333333333333) + ((v >> 2) & 0x3333333333333333)
+            v = (((v + (v >> 4)) & 0x0F0F0F0F0F0F0F0F) * 0x0101010101010101) >> 56
+            best = max(best, v)
+        out[i] = best
+    return out
+
+
+def fixed_kernel(n: int, m: int) -> float:
+    """Seconds for the fixed popcount kernel over n x m pairs."""
+    rng = np.random.default_rng(0)
+    a = rng.integers(0, 2**62, n, dtype=np.int64)
+    b = rng.integers(0, 2**62, m, dtype=np.int64)
+    _fixed_kernel(a[:8], b[:8])
+    t = time.perf_counter()
+    _fixed_kernel(a, b)
+    return time.perf_counter() - t
+
+
+def blocking_pairs(p: E.Problem, a: E.Assignment, rows: np.ndarray, chunk: int = 1 << 22) -> int:
+    """Pairs (i, j), i in ``rows``, that both prefer each other to their assignment (ties: lower
+    key).  Every mentor scoring at least i's current score is listed by the engine's scorer
+    (the same integers as ``pair_scores``); the preferences are then checked here, pair by pair
+    in arrays, independently of the Gale-Shapley code."""
+    n, m = p.n_mentees, p.n_mentors
+    wn = E.Weights().normalised(p)
+    mentor_of = a.mentor_of(n)
+    q_of = np.full(n, -(1 << 40), dtype=np.int64)
+    q_of[a.pairs[:, 0]] = a.score_units
+    locked = np.zeros(n, bool)
+    locked[p.locked[:, 0]] = True
+    load = np.bincount(a.pairs[:, 1], minlength=m)
+    free_pairs = ~a.locked
+    hi, hj, hq = a.pairs[free_pairs, 0], a.pairs[free_pairs, 1], a.score_units[free_pairs]
+    worst_q = np.full(m, np.iinfo(np.int64).max, dtype=np.int64)
+    worst_r = np.full(m, -1, dtype=np.int64)
+    o = np.lexsort((-p.mentee_rank[hi], hq, hj))
+    first = np.r_[True, hj[o][1:] != hj[o][:-1]] if len(o) else np.zeros(0, bool)
+    worst_q[hj[o][first]] = hq[o][first]
+    worst_r[hj[o][first]] = p.mentee_rank[hi[o][first]]
+    rows = np.sort(rows[~locked[rows]])
+    per = max(1, chunk // max(m, 1))
+    count = 0
+    for s in range(0, len(rows), per):
+        r = rows[s : s + per]
+        pi, pj, q, _ = scan(p, wn, r, m, None, row_floor=q_of[r])  # every mentor with q >= current
+        cur = mentor_of[pi]
+        cur_rank = np.where(cur >= 0, p.mentor_rank[np.maximum(cur, 0)], -1)
+        prefers = (pj != cur) & ((cur < 0) | (q > q_of[pi]) | ((q == q_of[pi]) & (p.mentor_rank[pj] < cur_rank)))
+        room = load[pj] < p.capacity[pj]
+        beats = (q > worst_q[pj]) | ((q == worst_q[pj]) & (p.mentee_rank[pi] < worst_r[pj]))
+        count += int((prefers & (room | beats)).sum())
+    return count
+
+
+def pct(x, ref):
+    return f"{100.0 * x / ref:.4f} % of optimal" if ref else "-"
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def run_size(name: str, top_k: int, runs: int, full_check: bool, certify: bool):
+    n, m, target = SIZES[name]
+    print(f"\n== {name}: {n:,} mentees x {m:,} mentors, top_k={top_k} ==  ({load_note()})", flush=True)
+    d, t_gen = timed(synth, n, m, seed=1)
+    line("synthetic data (not engine)", t_gen, None, f"RSS {gib(PeakRSS.now()):.2f} GiB after generating")
+    log: list = []
+    with Phase("numba kernels (load compiled cache)", log) as ph:
+        E.warm()
+    line(ph.label, ph.wall, ph.cpu)
+    heads = []
+    with PeakRSS() as mem:
+        for _ in range(runs):
+            log = []
+            with Phase("Problem.build (tokenise, TF-IDF, matrices)", log):
+                p = E.Problem.build(**d)
+            with Phase(f"score all pairs -> top-{top_k} per mentee", log):
+                cand = E.candidates(p, top_k=top_k)
+            with Phase("optimal assignment (OR-Tools min-cost flow)", log):
+                opt = E.assign(p, candidates=cand)
+            heads.append(log)
+    walls = [sum(x[1] for x in lg) for lg in heads]
+    best = heads[walls.index(statistics.median(walls)) if runs % 2 else int(np.argmin(walls))]
+    for label, wall, cpu in best:
+        line(label, wall, cpu)
+    t_score = best[1][1]
+    line("", None, None, f"{len(cand):,} edges; scoring {n * m / t_score / 1e9:.2f} G pairs/s "
+                         f"({t_score / (n * m) * 1e9:.2f} ns/pair wall, {best[1][2] / (n * m) * 1e9:.2f} ns/pair cpu)")
+    wall, cpu = sum(x[1] for x in best), sum(x[2] for x in best)
+    verdict = "" if target is None else (f"target < {target:g} s -> " + ("OK" if wall < target else "MISSED"))
+    line("WHOLE ENGINE: build + score + optimal", wall, cpu, f"{verdict}  (runs: {[round(w, 3) for w in walls]})")
+    mem_note = f"peak RSS {gib(mem.peak):.2f} GiB (synthetic data included)"
+    if name in MEMORY_TARGET_GIB:
+        lim = MEMORY_TARGET_GIB[name]
+        mem_note += f"; target < {lim} GiB -> {'OK' if gib(mem.peak) < lim else 'MISSED'}"
+    line("memory", None, None, mem_note)
+    t_floor, gbs = write_floor(n, m)
+    t_fixed = fixed_kernel(n, m)
+    line("baseline: write one float32 per pair", t_floor, None,
+         f"{gbs:.1f} GB/s; engine scoring = {t_score / t_floor:.2f} x this")
+    line("baseline: fixed popcount kernel, all pairs", t_fixed, None,
+         f"{t_fixed / (n * m) * 1e9:.2f} ns/pair; engine scoring = {t_score / t_fixed:.2f} x this")
+    run_modes(p, cand, opt, full_check, certify)
+    print(f"  ({load_note()})", flush=True)
+
+
+def run_modes(p: E.Problem, cand: E.Candidates, opt: E.Assignment, full_check: bool, certify: bool):
+    log: list = []
+    with Phase("greedy", log):
+        gr = E.assign(p, candidates=cand, mode="greedy")
+    with Phase("stable (Gale-Shapley, complete lists)", log):
+        st = E.assign(p, candidates=cand, mode="stable")
+    done = [gr, st]
+    if certify:
+        with Phase("optimal + proof over ALL pairs (certificate)", log):
+            done.append(E.assign(p, candidates=cand, prove_optimal=True))
+    ref = done[-1] if certify else opt
+    line("optimal", opt.timings["solve"], None, f"total {opt.total:,.4f}, matched {opt.n_matched:,}")
+    if not certify:
+        line("(certificate not run at this size: --certify)", None, None, "percentages below are of the top-k optimum")
+    for (label, wall, cpu), a in zip(log, done, strict=True):
+        cert = a if a.certified is not None else None
+        extra = f"total {a.total:,.4f} = {pct(a.total, ref.total)}, matched {a.n_matched:,}"
+        if cert is not None:
+            added = [v for k, v in a.info.items() if k.startswith("certify_round")]
+            extra = f"certified={a.certified}, total {a.total:,.4f} (+{a.total - opt.total:.4f} vs top-k)"
+            extra += f", added per round {added}"
+        line(label, wall, cpu, extra)
+    rows = np.arange(p.n_mentees)
+    if not full_check:
+        rows = np.random.default_rng(0).choice(p.n_mentees, size=min(2000, p.n_mentees), replace=False)
+    (count, t) = timed(blocking_pairs, p, st, rows)
+    scope = "all pairs" if full_check else f"all pairs of {len(rows):,} sampled mentees"
+    line("blocking pairs of the stable matching (counted)", t, None, f"{count:,} over {scope}")
+    reasons: dict = {}
+    for r in opt.unmatched.values():
+        reasons[r] = reasons.get(r, 0) + 1
+    line("unmatched (optimal)", None, None, ", ".join(f"{k}: {v:,}" for k, v in sorted(reasons.items())))
 
 
 def timed(fn, *a, **kw):
     t = time.perf_counter()
     out = fn(*a, **kw)
     return out, time.perf_counter() - t
-
-
-def median_runs(fn, runs):
-    outs, ts = [], []
-    for _ in range(runs):
-        o, t = timed(fn)
-        outs.append(o)
-        ts.append(t)
-    return outs[-1], statistics.median(ts), ts
-
-
-def rss_gib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
-
-
-def line(label, seconds=None, extra=""):
-    s = f"  {label:<44}"
-    if seconds is not None:
-        s += f"{seconds:8.3f} s"
-    print(s + (f"   {extra}" if extra else ""), flush=True)
-
-
-def baseline_matmul(p: E.Problem, rows_fraction: float = 1.0) -> tuple[float, int]:
-    """Seconds for a plain float32 product over all N x M pairs with the same inner width as a
-    naive fused product (dense skills + our dense components), in row blocks, nothing else
-    (no top-k, no sparse corrections).  Measured on a fraction of the rows and scaled."""
-    fac = _factors(p, E.Weights().normalised(p))
-    k = fac.b.shape[0] + fac.b_sk.shape[0]
-    m = p.n_mentors
-    rng = np.random.default_rng(0)
-    b = rng.random((k, m), dtype=np.float32)
-    rows = max(256, int(p.n_mentees * rows_fraction))
-    block = max(64, (1 << 23) // m)
-    a = rng.random((block, k), dtype=np.float32)
-    c = np.empty((block, m), dtype=np.float32)
-    np.matmul(a[:64], b, out=c[:64])
-    t = time.perf_counter()
-    done = 0
-    while done < rows:
-        nb = min(block, rows - done)
-        np.matmul(a[:nb], b, out=c[:nb])
-        done += nb
-    return (time.perf_counter() - t) * p.n_mentees / rows, k
-
-
-def eligible_fraction(p: E.Problem, sample: int = 200) -> float:
-    rows = np.linspace(0, p.n_mentees - 1, min(sample, p.n_mentees)).astype(int)
-    pairs = np.stack([np.repeat(rows, p.n_mentors), np.tile(np.arange(p.n_mentors), len(rows))], axis=1)
-    return float((E.pair_scores(p, pairs) != np.iinfo(np.int64).min).mean())
-
-
-def pct(x, ref):
-    return f"{100.0 * x / ref:.3f} % of optimal" if ref else "-"
-
-
-# --------------------------------------------------------------------------- sections
-
-
-def run_size(n: int, m: int, runs: int, target: float, certify: bool, baseline_rows: float = 1.0):
-    how = f"median of {runs} runs" if runs > 1 else "1 run"
-    print(f"\n== {n:,} mentees x {m:,} mentors  ({how}) ==", flush=True)
-    d, t_gen = timed(synth, n, m, seed=1)
-    line("synthetic data generation (not engine)", t_gen)
-    p, t_build = timed(E.Problem.build, **d)
-    del d
-    groups, _ = _layout(p)
-    line("Problem.build (tokenize, TF-IDF/LSA, matrices)", t_build, f"text exact={p.text.exact}, {len(groups)} scoring groups")
-    line("eligible pairs (language, forbidden)", None, f"{eligible_fraction(p):.1%} of all pairs")
-    w = E.Weights()
-    cand, t_cand, ts = median_runs(lambda: E.candidates(p, w, top_k=50), runs)
-    t_base, k_base = baseline_matmul(p, baseline_rows)
-    extra = f"baseline: one plain float32 matmul of all pairs, K={k_base}, no top-k: {t_base:.3f} s"
-    if baseline_rows < 1:
-        extra += f" (timed on {baseline_rows:.0%} of rows, scaled)"
-    line("score all pairs -> top-50 per mentee", t_cand, extra)
-    line("", None, f"{len(cand):,} candidate edges; {t_cand / (n * m) * 1e9:.2f} ns/pair; runs {[round(x, 3) for x in ts]}")
-    opt, t_opt, ts_opt = median_runs(lambda: E.assign(p, w, candidates=cand, mode="optimal"), runs)
-    gr, t_gr, _ = median_runs(lambda: E.assign(p, w, candidates=cand, mode="greedy"), runs)
-    line("optimal (OR-Tools SimpleMinCostFlow, top-50)", t_opt, f"total {opt.total:,.4f}, matched {opt.n_matched:,}")
-    line("greedy (baseline solver)", t_gr, f"total {gr.total:,.4f} = {pct(gr.total, opt.total)}, matched {gr.n_matched:,}")
-    st, t_st, _ = median_runs(lambda: E.assign(p, w, candidates=cand, mode="stable"), runs)
-    line(
-        "stable (Gale-Shapley, complete: 0 blocking)",
-        t_st,
-        f"total {st.total:,.4f} = {pct(st.total, opt.total)}, extension passes {st.info.get('extension_passes')}",
-    )
-    engine = t_cand + t_opt
-    line(
-        "ENGINE: score + optimal assign",
-        engine,
-        f"target < {target:g} s -> {'OK' if engine < target else 'MISSED'}; = {engine / t_base:.2f} x the plain matmul baseline",
-    )
-    reasons = {}
-    for r in opt.unmatched.values():
-        reasons[r] = reasons.get(r, 0) + 1
-    line("unmatched (optimal)", None, ", ".join(f"{k}: {v:,}" for k, v in sorted(reasons.items())))
-    if certify:
-        cert, t_cert = timed(lambda: E.assign(p, w, candidates=cand, mode="optimal", prove_optimal=True))
-        added = [v for k, v in cert.info.items() if k.startswith("certify_round")]
-        line(
-            "prove optimal over ALL pairs (duals + rescans)",
-            t_cert,
-            f"certified={cert.certified}, total {cert.total:,.4f} (+{cert.total - opt.total:.4f} vs top-50), "
-            f"pairs added per round {added}",
-        )
-    return rss_gib()
 
 
 def run_optimality():
@@ -264,16 +401,16 @@ def run_optimality():
     (r, c), t_lsa = timed(linear_sum_assignment, wq, True)
     vals = wq[r, c]
     lsa_total = vals[vals > big / 2].sum() / E.SCORE_SCALE + lock_total
-    line("score matrix (dense, for the reference)", t_s, f"{len(slot_of)} slots")
-    line("SciPy linear_sum_assignment (slots + dummies)", t_lsa, f"optimum {lsa_total:,.6f}")
+    line("score matrix (dense, for the reference)", t_s, None, f"{len(slot_of)} slots")
+    line("SciPy linear_sum_assignment (slots + dummies)", t_lsa, None, f"optimum {lsa_total:,.6f}")
     for label, kw in (
         ("ours: top-50 graph", dict(top_k=50)),
-        ("ours: top-50 graph + proof over all pairs", dict(top_k=50, prove_optimal=True)),
+        ("ours: top-10 graph + proof over all pairs", dict(top_k=10, prove_optimal=True)),
         ("ours: all pairs (top_k = M)", dict(top_k=m)),
     ):
         a, t = timed(E.assign, p, **kw)
         cert = f", certified={a.certified}" if a.certified is not None else ""
-        line(label, t, f"total {a.total:,.6f}  |diff| = {abs(a.total - lsa_total):.2e}{cert}")
+        line(label, t, None, f"total {a.total:,.6f}  |diff| = {abs(a.total - lsa_total):.2e}{cert}")
 
 
 def run_pruning_loss():
@@ -281,41 +418,44 @@ def run_pruning_loss():
     print(f"\n== top-k pruning loss: {n:,} x {m:,}, OR-Tools on all pairs vs top-k ==", flush=True)
     p = E.Problem.build(**synth(n, m, seed=3))
     full, t_full = timed(E.assign, p, top_k=m)
-    line(f"OR-Tools on all eligible pairs (top_k={m})", t_full, f"total {full.total:,.4f}, edges {full.info['n_candidates']:,}")
+    edges = full.info["n_candidates"]
+    line(f"OR-Tools on all eligible pairs (top_k={m})", t_full, None, f"total {full.total:,.4f}, edges {edges:,}")
     for k in (50, 20):
         a, t = timed(E.assign, p, top_k=k)
         loss = 100 * (full.total - a.total) / full.total
-        line(f"top-{k}", t, f"total {a.total:,.4f}, loss {loss:.4f} %, matched {a.n_matched:,} vs {full.n_matched:,}")
-    a, t = timed(E.assign, p, top_k=50, prove_optimal=True)
-    diff = abs(a.total - full.total)
-    line("top-50 + proof over all pairs", t, f"total {a.total:,.4f}, |diff| {diff:.2e}, certified={a.certified}")
+        line(f"top-{k}", t, None, f"total {a.total:,.4f}, loss {loss:.4f} %, matched {a.n_matched:,} vs {full.n_matched:,}")
+        a, t = timed(E.assign, p, top_k=k, prove_optimal=True)
+        line(f"top-{k} + proof over all pairs", t, None,
+             f"total {a.total:,.4f}, |diff| {abs(a.total - full.total):.2e}, certified={a.certified}")
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", default="small,medium", help="comma list of small, medium, large")
-    ap.add_argument("--runs", type=int, default=3, help="runs for the median at the small size")
-    ap.add_argument("--inline", action="store_true", help="run 'large' in this process (default: a child process)")
+    ap.add_argument("--sizes", default="small,medium", help="comma list of small, medium (checks), large, xlarge")
+    ap.add_argument("--runs", type=int, default=3, help="runs of the whole engine per size (median reported)")
+    ap.add_argument("--top-k", type=int, default=50, help="candidate list length per mentee")
+    ap.add_argument("--certify", default="small,large", help="sizes that also run the optimality certificate")
+    ap.add_argument("--inline", action="store_true", help="run the size in this process (default: one child per size)")
     args = ap.parse_args(argv)
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
-    bad = set(sizes) - {"small", "medium", "large"}
+    bad = set(sizes) - {"small", "medium", "large", "xlarge"}
     if bad:
         ap.error(f"unknown sizes: {sorted(bad)}")
-    print(f"numpy {np.__version__}, {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}", flush=True)
     t0 = time.perf_counter()
-    if "small" in sizes:
-        run_size(20_000, 4_000, args.runs, 2.0, certify=True)
-    if "medium" in sizes:
-        run_optimality()
-        run_pruning_loss()
-    if "large" in sizes:
-        if args.inline or sizes == ["large"]:
-            peak = run_size(100_000, 20_000, 1, 20.0, certify=False, baseline_rows=0.1)
-            line("peak RSS of this process (incl. synthetic data)", None, f"{peak:.2f} GiB (target < 2 GiB)")
-        else:  # separate process: its peak RSS is not inflated by the smaller runs
-            subprocess.run([sys.executable, __file__, "--sizes", "large", "--inline"], check=True)
-    who = " (child process: large)" if args.inline else ""
-    print(f"\nbench wall time{who} {time.perf_counter() - t0:.1f} s; load average now {os.getloadavg()[0]:.2f}")
+    if args.inline:
+        (size,) = sizes
+        certify = size in args.certify.split(",")
+        run_size(size, args.top_k, args.runs if size == "small" else 1, full_check=size == "small", certify=certify)
+        return
+    print(f"numpy {np.__version__}, numba {nb.__version__}, {os.cpu_count()} CPUs; {load_note()}", flush=True)
+    for size in sizes:
+        if size == "medium":
+            run_optimality()
+            run_pruning_loss()
+        else:  # its own process: its peak memory is its own
+            cmd = [sys.executable, __file__, "--sizes", size, "--inline", "--runs", str(args.runs), "--certify", args.certify]
+            subprocess.run([*cmd, "--top-k", str(args.top_k)], check=True)
+    print(f"\nbench wall time {time.perf_counter() - t0:.1f} s; {load_note()}")
 
 
 if __name__ == "__main__":

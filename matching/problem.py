@@ -260,6 +260,9 @@ def build_cohort_problem(
         locked=locked,
         review_score=review,
         require_shared_language=bool(params.get("require_shared_language", True)),
+        # stable ids break every tie, so the pairs do not depend on the order the rows were read in
+        mentee_keys=[row[0] for row in app_rows],
+        mentor_keys=[row[0] for row in enr_rows],
     )
     return CohortProblem(
         problem=problem,

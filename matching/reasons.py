@@ -49,7 +49,8 @@ def pair_components(cp: CohortProblem, pairs, *, text_terms: bool = True) -> lis
             "shared_skills_count": n_shared,
             "wanted_skills": len(cp.wanted[i]),
             "shared_interests_count": int(bd["n_shared_interests"][k]),
-            "overlap_hours": int(bd["overlap_hours"][k]),
+            "overlap_hours": int(bd["overlap_hours"][k]),  # whole hours, rounded down (kept for old readers)
+            "overlap_minutes": int(bd["overlap_minutes"][k]),
             "preference_rank": rank or None,
             "common_languages": common,
             "text_terms": p.text.shared_terms(i, j, limit=3) if text_terms and bd["text_similarity"][k] > 0 else [],
@@ -71,6 +72,24 @@ def pair_components(cp: CohortProblem, pairs, *, text_terms: bool = True) -> lis
     return out
 
 
+def overlap_words(facts: dict) -> str:
+    """"6 h overlap", "4 h 30 min overlap", "30 min overlap", "no overlap in working hours".
+    Facts stored before minutes were recorded only have whole hours."""
+    minutes = facts.get("overlap_minutes")
+    if minutes is None and facts.get("overlap_hours") is not None:
+        minutes = int(facts["overlap_hours"]) * 60
+    if minutes is None:
+        return ""
+    hours, rest = divmod(int(minutes), 60)
+    if hours and rest:
+        return _("%(hours)d h %(minutes)d min overlap") % {"hours": hours, "minutes": rest}
+    if hours:
+        return _("%(hours)d h overlap") % {"hours": hours}
+    if rest:
+        return _("%(minutes)d min overlap") % {"minutes": rest}
+    return _("no overlap in working hours")
+
+
 def reasons_for(facts: dict, *, viewer: str = COORDINATOR) -> list[str]:
     """Short sentences: "3 shared skills incl. Bayesian statistics", "6 h overlap", "ranked you 1st"."""
     if not facts:
@@ -84,9 +103,9 @@ def reasons_for(facts: dict, *, viewer: str = COORDINATOR) -> list[str]:
         ) % {"count": count, "names": ", ".join(names[:2])})
     elif facts.get("wanted_skills"):
         out.append(_("no shared skills"))
-    hours = facts.get("overlap_hours")
-    if hours is not None:
-        out.append(_("%(hours)d h overlap") % {"hours": hours} if hours > 0 else _("no overlap in working hours"))
+    overlap = overlap_words(facts)
+    if overlap:
+        out.append(overlap)
     rank = facts.get("preference_rank")
     if rank:
         if viewer == MENTOR:

@@ -1,12 +1,13 @@
 """Thin Celery tasks: ids in, a service call. Each is safe to run twice.
 
-Beat entry (mentorship/settings/base.py, CELERY_BEAT_SCHEDULE):
-    "matching-reap-stuck-runs": {"task": "matching.tasks.reap_stuck_runs", "schedule": 60.0},
+Beat entry (mentorship/settings/base.py, CELERY_BEAT_SCHEDULE): "matching-reap-stuck-runs" every
+MATCHING_REAP_SECONDS (20 s); a run is stuck after MATCHING_STUCK_AFTER_SECONDS (60 s) without a heartbeat.
 """
 import logging
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError
 
 from . import services
@@ -21,8 +22,13 @@ TRANSIENT = (OperationalError, InterfaceError)
     soft_time_limit=600, time_limit=660,
 )
 def run_matching(self, run_id: int) -> str:
-    """Compute one run. A run already done (or being computed by another worker) is skipped."""
-    return services.run_execute(run_id=run_id)
+    """Compute one run. A run already done (or being computed by another worker) is skipped.
+
+    A redelivered message (the worker, or only its pool process, died holding it) takes the run over
+    once its heartbeat has stopped.
+    """
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
+    return services.run_execute(run_id=run_id, redelivered=redelivered)
 
 
 @shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
@@ -47,7 +53,11 @@ def confirm_proposals(self, run_id: int, actor_id: int, proposal_ids: list[int] 
     actor = get_user_model().objects.filter(pk=actor_id).first()
     if run is None or actor is None:
         return {"confirmed": 0, "errors": 0}
-    result = services.proposals_confirm(run=run, actor=actor, proposal_ids=proposal_ids)
+    try:
+        result = services.proposals_confirm(run=run, actor=actor, proposal_ids=proposal_ids)
+    except ValidationError as exc:  # e.g. a newer run appeared after the click: nothing to retry
+        logger.info("Matching run %s not confirmed: %s", run_id, "; ".join(exc.messages))
+        return {"confirmed": 0, "errors": 1}
     for error in result.errors:
         logger.info("Matching run %s: %s", run_id, error)
     return {"confirmed": len(result.confirmed), "errors": len(result.errors)}

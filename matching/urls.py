@@ -12,6 +12,7 @@ urlpatterns = [
     path("matching/runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("matching/runs/<int:pk>/status.json", views.run_status, name="run_status"),
     path("matching/runs/<int:pk>/again/", views.run_again, name="run_again"),
+    path("matching/runs/<int:pk>/cancel/", views.run_cancel, name="run_cancel"),
     path("matching/runs/<int:pk>/confirm/", views.confirm, name="confirm"),
     path("matching/proposals/<int:pk>/swap/", views.proposal_swap, name="proposal_swap"),
     path("matching/proposals/<int:pk>/rule/", views.proposal_rule, name="proposal_rule"),

@@ -85,6 +85,20 @@ def run_again(request, pk):
     return redirect(new_run.get_absolute_url())
 
 
+@login_required
+@require_POST
+def run_cancel(request, pk):
+    """Stop a queued or running run (for example one whose worker keeps failing)."""
+    from .services.runs import run_cancel as cancel
+
+    run = selectors.run_get_for_coordinator(user=request.user, pk=pk)
+    if cancel(run=run, actor=request.user):
+        messages.success(request, _("The matching run was cancelled."))
+    else:
+        messages.info(request, _("This run had already finished."))
+    return redirect(run.get_absolute_url())
+
+
 def _comparison(run):
     rows = []
     for mode, label in (("optimal", _("Optimal")), ("stable", _("Stable")), ("greedy", _("Greedy"))):
@@ -246,11 +260,11 @@ def confirm(request, pk):
             "run": run, "cohort": run.cohort, "proposals": chosen, "all": ids is None,
         })
     if len(chosen) > _confirm_inline_limit():
+        from mentorship.broker import publish
+
         from .tasks import confirm_proposals
 
-        try:
-            confirm_proposals.delay(run.pk, request.user.pk, None if ids is None else list(ids))
-        except Exception:
+        if not publish(confirm_proposals, run.pk, request.user.pk, None if ids is None else list(ids)):
             messages.error(request, _("The confirmations could not be queued; try again in a moment."))
         else:
             messages.info(request, _("Confirming %(count)d pairs in the background; reload this page to follow.") % {

@@ -9,7 +9,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentoring.services import capacity_left, mentorship_create
+from mentoring.selectors import enrollments_with_places_left
+from mentoring.services import mentorship_create
 from notifications.services import notify
 from programs.models import ApprovalStatus, MentorEnrollment
 
@@ -37,19 +38,14 @@ def _requestable_places(*, cohort_ids=None, mentor=None):
         qs = qs.filter(cohort_id__in=cohort_ids)
     if mentor is not None:
         qs = qs.filter(mentor=mentor)
-    return qs
-
-
-def _with_room(enrollment: MentorEnrollment) -> MentorEnrollment:
-    # Places left has one home, `mentoring.services.capacity_left`; a mentor has a handful of enrollments.
-    enrollment.room = capacity_left(enrollment)
-    return enrollment
+    # `room`: places left for this mentor and in the cohort together (one home: mentoring.selectors.capacity).
+    return enrollments_with_places_left(qs)
 
 
 def requestable_enrollments(*, mentor):
     """The rolling cohorts in which this mentor takes direct requests now, each with its places left."""
     now = timezone.now()
-    return [_with_room(e) for e in _requestable_places(mentor=mentor) if e.cohort.is_accepting(now)]
+    return [e for e in _requestable_places(mentor=mentor) if e.cohort.is_accepting(now)]
 
 
 def suggest_mentors(*, cohort, mentee, exclude=(), limit: int = 3):
@@ -58,16 +54,11 @@ def suggest_mentors(*, cohort, mentee, exclude=(), limit: int = 3):
     candidates = (
         _requestable_places(cohort_ids=[cohort.pk])
         .exclude(mentor__in=[mentee, *exclude])
+        .filter(room__gt=0)
         .annotate(shared=Count("mentor__profile__skills", filter=Q(mentor__profile__skills__in=interests), distinct=True))
         .order_by("-shared", "mentor__profile__display_name", "pk")
     )
-    suggestions = []
-    for enrollment in candidates:
-        if _with_room(enrollment).room > 0:
-            suggestions.append(enrollment)
-            if len(suggestions) == limit:
-                break
-    return suggestions
+    return list(candidates[:limit])
 
 
 def open_request_count(*, mentee) -> int:
@@ -84,7 +75,7 @@ def request_send(*, mentee, mentor, cohort, about_me: str, experience: str, lear
     enrollment = _requestable_places(cohort_ids=[cohort.pk], mentor=mentor).first()
     if enrollment is None:
         raise ValidationError(_("This mentor does not take requests in this program."))
-    if capacity_left(enrollment) <= 0:
+    if enrollment.room <= 0:
         raise ValidationError(_("This mentor has no place left right now. Try one of the suggested mentors."))
     with transaction.atomic():
         # The limit counts rows that may not exist yet: lock the mentee's user row, which always

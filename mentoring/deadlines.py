@@ -1,14 +1,15 @@
 """When things are due in a mentorship, and what each person still has to do.
 
 Pure functions over rows the caller already loaded (no queries), so that pages listing
-hundreds of mentorships stay at a constant number of queries. Dates are UTC dates.
+hundreds of mentorships stay at a constant number of queries. Dates are days in the site's zone (programs.dates.cohort_today).
 """
 import datetime as dt
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from programs.dates import cohort_today
 
 from .models import Direction, Mentorship, Role, Stage, cohort_settings
 
@@ -19,12 +20,9 @@ CLOSURE_OPENS_DAYS_BEFORE = 14
 EVALUATION_STATUSES = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
 
 
-def utc_date(moment: dt.datetime) -> dt.date:
-    return moment.astimezone(dt.UTC).date()
-
-
 def today(now: dt.datetime | None = None) -> dt.date:
-    return utc_date(now or timezone.now())
+    """Cohort dates are days in the site's zone: the one "today" is programs.dates.cohort_today."""
+    return cohort_today(now)
 
 
 def pair_dates(cohort, *, confirmed_on: dt.date, starts_on: dt.date | None = None) -> tuple[dt.date, dt.date]:
@@ -127,7 +125,7 @@ def evaluation_slots(mentorship, evaluations, *, on: dt.date) -> list[Evaluation
 
 def check_in_due_on(mentorship, last_check_in_at) -> dt.date:
     every = dt.timedelta(days=cohort_settings(mentorship.cohort).check_in_every_days)
-    reference = utc_date(last_check_in_at) if last_check_in_at else mentorship.starts_on
+    reference = cohort_today(last_check_in_at) if last_check_in_at else mentorship.starts_on
     return reference + every
 
 

@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from notifications import kinds
 from notifications import reminders as due_scan
 from notifications.services import Message, notify_many, user_timezone
+from programs.dates import cohort_today
 from programs.models import Application, Cohort
 
-from .deadlines import AT_RISK_AFTER_DAYS, evaluation_due_on, evaluation_is_open, utc_date
+from .deadlines import AT_RISK_AFTER_DAYS, evaluation_due_on, evaluation_is_open
 from .models import ActionItem, Direction, Evaluation, Meeting, Mentorship, Role, Stage
 
 COORDINATOR_AT_RISK_DAYS = 35
@@ -87,7 +88,7 @@ def meetings_soon(*, now) -> int:
 
 @due_scan.register("mentoring.action_items")
 def action_items_due_tomorrow(*, now) -> int:
-    tomorrow = utc_date(now) + dt.timedelta(days=1)
+    tomorrow = cohort_today(now) + dt.timedelta(days=1)
     items = (
         ActionItem.objects.filter(done_at__isnull=True, due_on=tomorrow, mentorship__status__in=Mentorship.OPEN_STATUSES)
         .select_related("mentorship__mentor__profile", "mentorship__mentee__profile", "mentorship__cohort__program")
@@ -103,7 +104,7 @@ def action_items_due_tomorrow(*, now) -> int:
 @due_scan.register("mentoring.no_meeting")
 def no_meeting(*, now) -> int:
     """No meeting for 21 days: both people; at 35 days, the program's coordinators too."""
-    today = utc_date(now)
+    today = cohort_today(now)
     rows = (
         _open_mentorships().filter(status=Mentorship.Status.ACTIVE, starts_on__lte=today - dt.timedelta(days=AT_RISK_AFTER_DAYS))
         .annotate(last_met=Max("meetings__starts_at", filter=Q(meetings__cancelled_at__isnull=True,
@@ -112,7 +113,7 @@ def no_meeting(*, now) -> int:
     )
     messages, coordinator_messages = [], []
     for mentorship in rows:
-        since = utc_date(mentorship.last_met) if mentorship.last_met else mentorship.starts_on
+        since = cohort_today(mentorship.last_met) if mentorship.last_met else mentorship.starts_on
         quiet_days = (today - since).days
         if quiet_days < AT_RISK_AFTER_DAYS:
             continue
@@ -148,7 +149,7 @@ def _evaluation_window(days_left: int) -> str | None:
 def evaluations_due(*, now) -> int:
     """7 days and 1 day before each evaluation is due, and once when it is overdue; only once its window
     has opened (each pair's own dates and the cohort's settings)."""
-    today = utc_date(now)
+    today = cohort_today(now)
     rows = list(_open_mentorships().filter(status__in=[Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED]))
     done = set(Evaluation.objects.filter(mentorship__in=[m.pk for m in rows]).values_list("mentorship_id", "stage", "direction"))
     messages = []
@@ -175,7 +176,7 @@ def closure_invitation(*, now) -> int:
     thank each other, and (mentee) mentor next time."""
     from .selectors.capabilities import Facts, capability_refusal
 
-    today = utc_date(now)
+    today = cohort_today(now)
     rows = _open_mentorships().filter(ends_on__lte=today).prefetch_related("closures", "evaluations")
     messages = []
     for mentorship in rows:
@@ -191,7 +192,7 @@ def closure_invitation(*, now) -> int:
 @due_scan.register("mentoring.coordinator_weekly")
 def coordinator_weekly(*, now) -> int:
     """Each coordinator, once a week (first scan after 09:00 their time): how each cohort is doing."""
-    today = utc_date(now)
+    today = cohort_today(now)
     cohorts = list(
         Cohort.objects.filter(applications_open_at__lte=now, ends_on__gte=today - dt.timedelta(days=14))
         .select_related("program").prefetch_related("program__coordinators__profile")

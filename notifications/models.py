@@ -1,4 +1,5 @@
-"""The outbox: one row per thing we tell a person, unique by key, so nothing is sent twice."""
+"""The outbox: one row per thing we tell a person, unique by key. What a crash mid-send means is the
+kind's delivery guarantee (notifications/kinds.py)."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 class Notification(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
+        SENDING = "sending", _("sending")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
         SUPPRESSED = "suppressed", _("turned off by the person")
@@ -19,7 +21,7 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=64, db_index=True)
     key = models.CharField(
         _("key"), max_length=255, unique=True,
-        help_text=_("What makes this message unique: the same key is never sent twice."),
+        help_text=_("What makes this message unique: one row per key; its Message-ID is derived from it."),
     )
     language = models.CharField(max_length=10, default="en")
     subject = models.CharField(_("subject"), max_length=255)
@@ -45,6 +47,10 @@ class Notification(models.Model):
         help_text=_("The digest email that carried this message."),
     )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    lease_until = models.DateTimeField(
+        null=True, blank=True,
+        help_text=_("While sending: after this time the sender is presumed dead (see the kind's delivery guarantee)."),
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -38,11 +38,11 @@ def run_manage(*args, env: dict, timeout: int = 60) -> subprocess.CompletedProce
 
 
 @contextmanager
-def celery_process(*args, env: dict, log_path: Path):
-    """Run `celery -A mentorship <args>` until the block ends; its log goes to log_path."""
+def celery_process(*args, env: dict, log_path: Path, app: str = "mentorship"):
+    """Run `celery -A <app> <args>` until the block ends; its log goes to log_path."""
     with log_path.open("w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "mentorship", *args],
+            [sys.executable, "-m", "celery", "-A", app, *args],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
     try:

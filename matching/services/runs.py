@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from datetime import timedelta
 
 import numpy as np
 from django.conf import settings
@@ -22,17 +21,22 @@ from ..models import ACTIVE_RUN_STATUSES, MatchProposal, MatchRun, RunStatus
 from ..problem import CohortProblem, build_cohort_problem
 from ..reasons import COORDINATOR, pair_components, reasons_text
 from .config import matching_settings_get
+from .heartbeat import (  # noqa: F401 (MAX_ATTEMPTS and stuck_after are part of this module's interface)
+    MAX_ATTEMPTS,
+    _Abandoned,
+    _beat,
+    _claim,
+    _fail_stopped,
+    _Heartbeat,
+    _retry_note,
+    stuck_after,
+)
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 2  # a run whose worker died is queued again once, then marked failed
 # Proposals per INSERT: one statement up to this many applications (the query count of a run does not
 # grow with the cohort below it), one more per batch above it (statements stay a few MB).
 WRITE_BATCH = 10_000
-
-
-def stuck_after() -> timedelta:
-    return timedelta(minutes=getattr(settings, "MATCHING_STUCK_AFTER_MINUTES", 15))
 
 
 # --------------------------------------------------------------------------- queueing
@@ -40,14 +44,12 @@ def stuck_after() -> timedelta:
 
 def dispatch_run(run_id: int) -> bool:
     """Queue the task. False (the run stays queued for the reaper) when the broker cannot be reached."""
+    from mentorship.broker import publish
+
     from ..tasks import run_matching
 
-    try:
-        run_matching.delay(run_id)
-    except Exception:  # broker down or timing out: a saved run must not become an error page
-        logger.warning("Could not queue matching run %s; the reaper will queue it again.", run_id, exc_info=True)
-        return False
-    return True
+    # Broker down or hung: a saved run must not become an error page; the reaper queues it again.
+    return publish(run_matching, run_id)
 
 
 def _dispatch_after_commit(run_id: int) -> None:
@@ -86,10 +88,6 @@ def run_request(*, cohort: Cohort, actor, automatic: bool = False) -> tuple[Matc
 # --------------------------------------------------------------------------- execution
 
 
-class _Abandoned(Exception):
-    """The run was reaped or taken over by another worker while this one computed."""
-
-
 class _QueryCounter:
     def __init__(self):
         self.count = 0
@@ -99,44 +97,21 @@ class _QueryCounter:
         return execute(sql, params, many, context)
 
 
-def _claim(run_id: int) -> MatchRun | str:
-    now = timezone.now()
-    with transaction.atomic():
-        run = MatchRun.objects.select_for_update().select_related("cohort__program").filter(pk=run_id).first()
-        if run is None:
-            return "missing"
-        if run.status in (RunStatus.DONE, RunStatus.FAILED):
-            return "skipped"  # a redelivered message, or a second call: the work is done
-        if run.status == RunStatus.RUNNING and run.heartbeat_at and run.heartbeat_at > now - stuck_after():
-            return "busy"  # another worker is on it
-        run.status, run.started_at, run.heartbeat_at = RunStatus.RUNNING, now, now
-        run.attempts += 1
-        run.progress, run.error = MatchRun.Phase.LOADING, ""
-        run.save(update_fields=["status", "started_at", "heartbeat_at", "attempts", "progress", "error"])
-    return run
-
-
-def _beat(run: MatchRun, phase: str) -> None:
-    """Heartbeat and progress, in its own autocommit statement so that pages see it at once."""
-    alive = MatchRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING, attempts=run.attempts).update(
-        heartbeat_at=timezone.now(), progress=phase,
-    )
-    if not alive:
-        raise _Abandoned
-
-
-def run_execute(*, run_id: int) -> str:
+def run_execute(*, run_id: int, redelivered: bool = False) -> str:
     """Compute a queued run: load, score, assign (optimal, stable and greedy), write the proposals.
 
     Safe to call twice: a finished run is skipped, a run another worker is computing is left alone.
     Returns "done", "failed", "skipped", "busy", "missing" or "abandoned". Transient database errors
     put the run back in the queue and propagate (the task retries).
     """
-    claimed = _claim(run_id)
+    claimed = _claim(run_id, redelivered=redelivered)
     if isinstance(claimed, str):
         return claimed
     run = claimed
     counter = _QueryCounter()
+    run._heartbeat = _Heartbeat(run)
+    if not settings.CELERY_TASK_ALWAYS_EAGER:  # in-process runs have no worker to lose
+        run._heartbeat.start()
     try:
         with connection.execute_wrapper(counter):
             _compute(run, counter)
@@ -153,6 +128,8 @@ def run_execute(*, run_id: int) -> str:
             status=RunStatus.FAILED, progress="", error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now(),
         )
         return "failed"
+    finally:
+        run._heartbeat.stop()
     return "done"
 
 
@@ -239,7 +216,7 @@ def _compute(run: MatchRun, counter: _QueryCounter) -> None:
         timings["write"] = time.perf_counter() - t
         timings["total"] = time.perf_counter() - t0
         matched = chosen.n_matched
-        locked.status, locked.progress = RunStatus.DONE, ""
+        locked.status, locked.progress, locked.error = RunStatus.DONE, "", ""
         locked.finished_at = locked.heartbeat_at = timezone.now()
         locked.timings = {k: round(v, 4) for k, v in timings.items()}
         locked.query_count = counter.count  # every query so far: load, heartbeats, lock, delete, inserts
@@ -262,8 +239,9 @@ def _compute(run: MatchRun, counter: _QueryCounter) -> None:
 def runs_reap_stuck(*, now=None) -> dict[str, int]:
     """Nothing stays "running" or "queued" forever.
 
-    A running run without a heartbeat for `MATCHING_STUCK_AFTER_MINUTES` is queued again once, then
-    marked failed; a queued run that no worker picked up in that time is dispatched again.
+    A running run without a heartbeat for `MATCHING_STUCK_AFTER_SECONDS` is queued again (its page
+    says "retrying, attempt 2 of 3"), and marked failed with the reason after its third attempt; a
+    queued run that no worker picked up in that time is dispatched again.
     """
     now = now or timezone.now()
     cutoff = now - stuck_after()
@@ -276,15 +254,15 @@ def runs_reap_stuck(*, now=None) -> dict[str, int]:
             if run is None:
                 continue
             if run.attempts < MAX_ATTEMPTS:
+                logger.warning("Matching run %s: no heartbeat since %s; queued again.", run.pk, run.heartbeat_at)
                 run.status, run.progress, run.heartbeat_at = RunStatus.QUEUED, "", now
-                run.save(update_fields=["status", "progress", "heartbeat_at"])
+                run.error = _retry_note(run.attempts + 1)
+                run.save(update_fields=["status", "progress", "heartbeat_at", "error"])
                 _dispatch_after_commit(run.pk)
                 counts["requeued"] += 1
             else:
-                run.status, run.progress, run.finished_at = RunStatus.FAILED, "", now
-                with translation.override(settings.LANGUAGE_CODE):
-                    run.error = _("The worker stopped responding twice; run the matching again.")
-                run.save(update_fields=["status", "progress", "finished_at", "error"])
+                logger.warning("Matching run %s: no heartbeat after %s attempts; failed.", run.pk, run.attempts)
+                _fail_stopped(run, now)
                 counts["failed"] += 1
     waiting = MatchRun.objects.filter(status=RunStatus.QUEUED).filter(
         Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff),
@@ -294,3 +272,23 @@ def runs_reap_stuck(*, now=None) -> dict[str, int]:
             dispatch_run(run_id)
             counts["redispatched"] += 1
     return counts
+
+
+def run_cancel(*, run: MatchRun, actor) -> bool:
+    """A coordinator stops a queued or running run. False if it had already finished.
+
+    The worker notices at its next heartbeat or phase and drops its result; a redelivered message
+    finds the run failed and skips it.
+    """
+    if not is_coordinator(actor, run.cohort.program_id):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = MatchRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status not in ACTIVE_RUN_STATUSES:
+            return False
+        locked.status, locked.progress, locked.finished_at = RunStatus.FAILED, "", timezone.now()
+        with translation.override(settings.LANGUAGE_CODE):
+            locked.error = _("Cancelled by %(name)s.") % {"name": actor.get_full_name() or actor.email}
+        locked.save(update_fields=["status", "progress", "finished_at", "error"])
+    logger.info("Matching run %s cancelled by user %s", run.pk, actor.pk)
+    return True

@@ -82,6 +82,8 @@ def schedule_recompute(cohort_id: int) -> None:
 
 
 def enqueue_recompute(cohort_id: int) -> bool:
+    from mentorship.broker import publish
+
     from ..tasks import recompute_matching
 
     delay = debounce_seconds()
@@ -91,10 +93,7 @@ def enqueue_recompute(cohort_id: int) -> bool:
     except Exception:
         logger.warning("Cache unavailable: the re-run of cohort %s is left to the sweep.", cohort_id, exc_info=True)
         return False
-    try:
-        recompute_matching.apply_async((cohort_id,), countdown=delay)
-    except Exception:  # broker down: the sweep queues it later
-        logger.warning("Could not queue the re-run of cohort %s; the sweep will.", cohort_id, exc_info=True)
+    if not publish(recompute_matching, cohort_id, countdown=delay):  # broker down: the sweep queues it later
         try:
             cache.delete(recompute_cache_key(cohort_id))
         except Exception:

@@ -87,7 +87,7 @@ def test_a_stuck_run_is_queued_again_once_then_failed(django_capture_on_commit_c
     assert run.status == Status.DONE and run.attempts == 2  # queued again, and the eager worker computed it
     assert MatchProposal.objects.filter(run=run).exists()
 
-    second = MatchRunFactory(cohort=made.cohort, status=Status.RUNNING, attempts=2, heartbeat_at=long_ago,
+    second = MatchRunFactory(cohort=made.cohort, status=Status.RUNNING, attempts=3, heartbeat_at=long_ago,
                              started_at=long_ago, finished_at=None)
     with django_capture_on_commit_callbacks(execute=True):
         counts = services.runs_reap_stuck()
@@ -119,7 +119,7 @@ def test_a_queued_run_that_no_worker_took_is_dispatched_again():
 
 def test_run_request_survives_a_broker_failure(django_capture_on_commit_callbacks):
     made = hand_made_cohort()
-    with mock.patch.object(tasks.run_matching, "delay", side_effect=ConnectionError("broker down")):
+    with mock.patch.object(tasks.run_matching, "apply_async", side_effect=ConnectionError("broker down")):
         with django_capture_on_commit_callbacks(execute=True):
             run, created = services.run_request(cohort=made.cohort, actor=made.coordinator)
     assert created

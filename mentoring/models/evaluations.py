@@ -81,9 +81,9 @@ class Evaluation(models.Model):
     @property
     def is_late(self) -> bool:
         """Late when it arrived after its due date (dates in UTC)."""
-        from ..deadlines import utc_date
+        from programs.dates import cohort_today
 
-        return self.due_on is not None and utc_date(self.submitted_at) > self.due_on
+        return self.due_on is not None and cohort_today(self.submitted_at) > self.due_on
 
 
 class EvaluationAnswer(models.Model):

@@ -1,5 +1,6 @@
 """A confirmed mentor-mentee pair in a cohort, its life cycle and the cohort's mentoring settings."""
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -232,6 +233,11 @@ class CohortMentoringSettings(models.Model):
 
     def __str__(self):
         return str(self.cohort)
+
+    def clean(self):
+        if self.final_opens_percent is not None and self.midpoint_opens_percent is not None \
+                and self.final_opens_percent <= self.midpoint_opens_percent:
+            raise ValidationError({"final_opens_percent": _("The final evaluation must open after the midpoint one.")})
 
 
 def cohort_settings(cohort) -> CohortMentoringSettings:

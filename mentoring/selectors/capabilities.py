@@ -138,13 +138,13 @@ def _open(m, role, facts, on, **params):
 def _extend(m, role, facts, on, new_ends_on=None, **params):
     if not m.is_open:
         return ValidationError(_("A finished mentorship cannot be extended."), code="finished")
-    if new_ends_on is None:
-        return None
-    if new_ends_on <= m.ends_on:
+    limit = cohort_settings(m.cohort).max_extension_weeks
+    # Without a date: could this person extend by at least a day?
+    asked_days = 1 if new_ends_on is None else (new_ends_on - m.ends_on).days
+    if new_ends_on is not None and new_ends_on <= m.ends_on:
         return ValidationError(_("The new end must be after the current end (%(date)s).") % {"date": m.ends_on},
                                code="not_later")
-    limit = cohort_settings(m.cohort).max_extension_weeks
-    if not may_attempt("extend_beyond_maximum", role) and facts.extended_days + (new_ends_on - m.ends_on).days > limit * 7:
+    if not may_attempt("extend_beyond_maximum", role) and facts.extended_days + asked_days > limit * 7:
         latest = m.ends_on + dt.timedelta(days=max(limit * 7 - facts.extended_days, 0))
         return ValidationError(
             _("Mentorships in this cohort may be extended by up to %(weeks)s weeks in total (here: until %(date)s). "

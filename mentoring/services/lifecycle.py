@@ -257,14 +257,21 @@ def _notify_early_end_confirmed(mentorship: Mentorship, reason: str):
         )
 
 
+def _lock_request(request: EarlyEndRequest, actor) -> tuple[Mentorship, EarlyEndRequest]:
+    """Lock the mentorship, then the request (the order every early-end verb uses), and check the coordinator."""
+    mentorship_id = EarlyEndRequest.objects.filter(pk=request.pk).values_list("mentorship_id", flat=True).get()
+    mentorship = _lock(Mentorship(pk=mentorship_id))
+    locked_request = EarlyEndRequest.objects.select_for_update().get(pk=request.pk)
+    if locked_request.status != EarlyEndRequest.Status.PENDING:
+        raise ValidationError(_("This request was already decided."))
+    capability_check("confirm_early_end", mentorship=mentorship, actor=actor)
+    return mentorship, locked_request
+
+
 def early_end_confirm(*, request: EarlyEndRequest, actor, note: str = "") -> Mentorship:
     """A coordinator agrees: the mentorship ends early, and both people are told."""
     with transaction.atomic():
-        locked_request = EarlyEndRequest.objects.select_for_update().get(pk=request.pk)
-        if locked_request.status != EarlyEndRequest.Status.PENDING:
-            raise ValidationError(_("This request was already decided."))
-        mentorship = _lock(locked_request.mentorship)
-        capability_check("confirm_early_end", mentorship=mentorship, actor=actor)
+        mentorship, locked_request = _lock_request(request, actor)
         reason = locked_request.reason if not note.strip() else f"{locked_request.reason}\n\n{note.strip()}"
         transition(mentorship=mentorship, to=Mentorship.Status.ENDED_EARLY, actor=actor, note=reason)
         locked_request.status = EarlyEndRequest.Status.CONFIRMED
@@ -279,18 +286,14 @@ def early_end_confirm(*, request: EarlyEndRequest, actor, note: str = "") -> Men
 def early_end_decline(*, request: EarlyEndRequest, actor, note: str = "") -> EarlyEndRequest:
     """A coordinator asks the pair to carry on (for example after talking with both)."""
     with transaction.atomic():
-        locked_request = EarlyEndRequest.objects.select_for_update().select_related("mentorship__cohort__program").get(
-            pk=request.pk
-        )
-        if locked_request.status != EarlyEndRequest.Status.PENDING:
-            raise ValidationError(_("This request was already decided."))
-        capability_check("confirm_early_end", mentorship=_lock(locked_request.mentorship), actor=actor)
+        mentorship, locked_request = _lock_request(request, actor)
         locked_request.status = EarlyEndRequest.Status.DECLINED
         locked_request.decided_by, locked_request.decided_at = actor, timezone.now()
         locked_request.decision_note = note.strip()
         locked_request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
         MentorshipEvent.objects.create(
-            mentorship=locked_request.mentorship, actor=actor, action=MentorshipEvent.Action.EARLY_END_DECLINED,
+            mentorship=mentorship, actor=actor, action=MentorshipEvent.Action.EARLY_END_DECLINED,
             note=note.strip()[:500],
         )
+    locked_request.mentorship = mentorship
     return locked_request

@@ -69,7 +69,8 @@ def mentorship_dates(request, mentorship, role):
             return redirect(mentorship)
     return form_page(request, mentorship=mentorship, role=role, form=form, title=_("Adjust the dates"),
                      submit=_("Save dates"),
-                     intro=_("Mentorships start with the cohort's dates. Change them for this pair only."))
+                     intro=_("Mentorships start with the cohort's dates (in a cohort open all year, when the pair is confirmed). "
+                             "Change them for this pair only."))
 
 
 def extension_limit_text(mentorship, role) -> str:

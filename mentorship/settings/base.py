@@ -42,9 +42,13 @@ INSTALLED_APPS = [
     "mentoring",
     "mentor_requests",
     "matching",
+    "django_prometheus",
+    "mentorship.apps.MentorshipConfig",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "mentorship.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "mentorship.bad_bytes.BadBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -58,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "mentorship.middleware.ServiceUnavailableMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "mentorship.urls"
@@ -163,15 +169,18 @@ MEDIA_URL = "/media-not-served/"  # uploads are served only through permission-c
 # --- Cache and Celery: Redis when REDIS_URL is set, in-process otherwise --------
 REDIS_URL = env("REDIS_URL", default="")
 # A hung Redis must not hang a request: short socket timeouts everywhere.
-REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=2.0)
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.0)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, falling back to a per-process memory cache (with a logged warning) while Redis
+            # is down or hung: allauth's rate limits lock in this cache on every login (README).
+            "BACKEND": "mentorship.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {
-                "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
-                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_connect_timeout": env.float("REDIS_CACHE_SOCKET_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("REDIS_CACHE_SOCKET_TIMEOUT", default=0.5),
+                "retry_seconds": env.float("REDIS_CACHE_RETRY_SECONDS", default=30.0),
             },
         }
     }
@@ -185,21 +194,35 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
+# Broker settings (README, "Operations"). Tasks are idempotent, so they are acknowledged after they
+# run; a worker that dies mid-task gives its message back (reject_on_worker_lost) and a worker that
+# disappears entirely gives it back after the visibility timeout. Heartbeats in the rows (matching
+# runs, the email "sending" lease) heal sooner than that.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a long matching run never holds short email tasks hostage
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": REDIS_SOCKET_TIMEOUT,
     "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
-    # Unacknowledged messages come back after this; never schedule an ETA beyond it.
-    "visibility_timeout": 3600,
+    # Unacknowledged messages come back after this. Longer than the longest task (matching: 11 min)
+    # so a slow task is not run twice, and no ETA or countdown is ever scheduled beyond it.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=1800),
+    # Publishing inside a request never retries the connection: the "still to do" row is already
+    # saved and the periodic sweeps dispatch it later.
+    "max_retries": 0,
 }
-# Publishing gives up quickly: the "still to send" row is already saved and the
-# periodic sweep dispatches it later.
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+# No publish retry inside the request (each retry would wait for another socket timeout).
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
+# After a failed publish, requests skip the broker for this long (mentorship/broker.py).
+BROKER_RETRY_SECONDS = env.float("BROKER_RETRY_SECONDS", default=15.0)
+# A matching run whose heartbeat is older than this is requeued (or failed after 3 attempts).
+MATCHING_STUCK_AFTER_SECONDS = env.float("MATCHING_STUCK_AFTER_SECONDS", default=60.0)
+MATCHING_REAP_SECONDS = env.float("MATCHING_REAP_SECONDS", default=20.0)
 CELERY_BEAT_SCHEDULE = {
     "notifications-dispatch-pending": {
         "task": "notifications.tasks.dispatch_pending_notifications",
@@ -211,7 +234,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "matching-reap-stuck-runs": {
         "task": "matching.tasks.reap_stuck_runs",
-        "schedule": 60.0,
+        "schedule": MATCHING_REAP_SECONDS,
     },
     "mentor-requests-expire": {
         "task": "mentor_requests.tasks.expire_mentorship_requests",
@@ -262,17 +285,49 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Logs, metrics, errors ----------------------------------------------------------
+# LOG_FORMAT=json (production's default): one JSON object per line with the request id, which also
+# follows the request into the Celery tasks it queues (mentorship/request_id.py).
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "mentorship.request_id.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "mentorship.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING too (JSON, request ids)
+# /metrics answers only to a scraper that sends "Authorization: Bearer $METRICS_TOKEN"; unset: 404.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+PROMETHEUS_EXPORT_MIGRATIONS = False
+
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:  # optional error reporting, web and workers alike
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN, integrations=[DjangoIntegration(), CeleryIntegration()],
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,  # no emails or IPs leave for a third party
+    )
 
 # Notifications: how long a row may wait before the sweep re-dispatches it.
 NOTIFICATIONS_SWEEP_AFTER_SECONDS = env.int("NOTIFICATIONS_SWEEP_AFTER_SECONDS", default=120)
 NOTIFICATIONS_MAX_ATTEMPTS = 5
+# A row stays "sending" this long at most; after it the sender is presumed dead (SMTP calls time out
+# after EMAIL_TIMEOUT seconds per step, well within it).
+NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=200)  # notifications per send task
+NOTIFICATIONS_SEND_LEASE_SECONDS = env.int("NOTIFICATIONS_SEND_LEASE_SECONDS", default=120)
 # Reminders are held during the recipient's quiet hours (local time, start and end hour).
 NOTIFICATIONS_QUIET_HOURS = (21, 8)
 # Daily digests go out at or after this local hour.

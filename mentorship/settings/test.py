@@ -11,8 +11,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Rate limits are tested explicitly; a shared test cache would otherwise trip them.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate limits are tested explicitly; a shared test cache would otherwise trip them. Fault tests start
+# servers with TEST_REAL_CACHE=true to keep the production cache (Redis with its fallback).
+if not env.bool("TEST_REAL_CACHE", default=False):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

@@ -127,7 +127,7 @@ def test_broker_down_request_still_succeeds_and_sweep_sends_later(client, monkey
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(send_notification, "delay", broker_down)
+    monkeypatch.setattr(send_notification, "apply_async", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("account_signup"),

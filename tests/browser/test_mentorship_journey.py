@@ -158,6 +158,12 @@ def test_a_whole_mentorship_in_two_browsers(page, chromium, live_server):
         page.goto(detail)
         expect(page.get_by_text("The build works on CI.")).to_be_visible()
 
+        # Weeks later: the coordinator moves the pair's dates so that both evaluation windows are open
+        # (evaluations open at 40 % and 85 % of the pair's time).
+        today = timezone.now().date()
+        services.mentorship_dates_set(mentorship=mentorship, actor=coordinator, starts_on=today - dt.timedelta(days=80),
+                                      ends_on=today + dt.timedelta(days=10))
+
         # Both evaluations, both ways.
         for stage in ("midpoint", "final"):
             send_evaluation(page, mentorship.pk, stage, mentor=True)
@@ -166,7 +172,7 @@ def test_a_whole_mentorship_in_two_browsers(page, chromium, live_server):
 
         # Both close; the second closure completes the mentorship.
         page.goto(detail)
-        page.get_by_role("link", name="Close the mentorship").click()
+        page.get_by_role("link", name="Close the mentorship", exact=True).click()
         page.get_by_label("What was achieved").fill("A first release on PyPI.")
         page.get_by_label("What you would do differently").fill("Start the docs earlier.")
         page.get_by_label("A thank-you note for the other person").fill("Thank you, Takumi, it was a joy.")
@@ -174,7 +180,7 @@ def test_a_whole_mentorship_in_two_browsers(page, chromium, live_server):
         expect(page.get_by_text("The mentorship is completed when the other person closes too.")).to_be_visible()
 
         mentee_page.goto(detail)
-        mentee_page.get_by_role("link", name="Close the mentorship").click()
+        mentee_page.get_by_role("link", name="Close the mentorship", exact=True).click()
         mentee_page.get_by_label("What was achieved").fill("I published my first package.")
         mentee_page.get_by_label("A thank-you note for the other person").fill("Gracias, Beatriz!")
         mentee_page.get_by_label("List me as an alumnus/alumna on the program page").check()

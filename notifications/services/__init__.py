@@ -6,22 +6,32 @@ pending and the periodic sweep (or `manage.py send_pending_notifications`)
 dispatches it later: a saved change never turns into an error page.
 """
 import logging
-import smtplib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from . import kinds
-from .models import Notification, NotificationPreference
+from .. import kinds
+from ..models import Notification, NotificationPreference
+from .sending import (  # noqa: F401 (the send path, re-exported: callers use notifications.services)
+    dispatch,
+    dispatch_batch,
+    dispatch_pending,
+    message_id,
+    notification_resend,
+    notification_send,
+    pending_for_sweep,
+    retry_delay_seconds,
+    send_lease,
+    send_pending_now,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -228,122 +238,6 @@ def notify_many(*, kind: str, messages: list[Message]) -> int:
     return len(rows)
 
 
-def dispatch_batch(*, notification_ids: list[int], chunk: int = 200) -> bool:
-    """Queue sends in chunks: one broker message per chunk, not per person."""
-    from .tasks import send_notification_batch
-
-    try:
-        for start in range(0, len(notification_ids), chunk):
-            send_notification_batch.delay(notification_ids[start:start + chunk])
-    except Exception:
-        logger.warning("Could not queue a batch of notifications; the sweep will retry.", exc_info=True)
-        return False
-    Notification.objects.filter(pk__in=notification_ids, status=Notification.Status.PENDING).update(
-        dispatched_at=timezone.now()
-    )
-    return True
-
-
-def dispatch(*, notification_id: int) -> bool:
-    """Queue the send task. Returns False (and leaves the row for the sweep) if the broker fails."""
-    from .tasks import send_notification
-
-    try:
-        send_notification.delay(notification_id)
-    except Exception:  # broker unreachable, timed out...: the sweep will pick it up
-        logger.warning("Could not queue notification %s; the sweep will retry.", notification_id, exc_info=True)
-        return False
-    Notification.objects.filter(pk=notification_id, status=Notification.Status.PENDING).update(
-        dispatched_at=timezone.now()
-    )
-    return True
-
-
-def retry_delay_seconds(attempts: int) -> int:
-    return min(30 * 2 ** max(attempts - 1, 0), 3600)
-
-
-def notification_send(*, notification_id: int) -> str:
-    """Send one notification; safe to run twice: the row is locked and skipped once sent.
-
-    Returns "sent", "skipped" or "retry" (a transient failure was recorded).
-    """
-    with transaction.atomic():
-        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
-        if notification is None or notification.status != Notification.Status.PENDING:
-            return "skipped"
-        notification.attempts += 1
-        message = EmailMultiAlternatives(
-            subject=notification.subject, body=notification.body_text,
-            from_email=settings.DEFAULT_FROM_EMAIL, to=[notification.to_email],
-            headers=notification.headers or None,
-        )
-        if notification.body_html:
-            message.attach_alternative(notification.body_html, "text/html")
-        try:
-            message.send()
-        except (smtplib.SMTPException, OSError) as exc:
-            notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if notification.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
-                notification.status = Notification.Status.FAILED
-                outcome = "failed"
-            else:
-                delay = retry_delay_seconds(notification.attempts)
-                # Tell the sweep this one is already scheduled for later.
-                notification.dispatched_at = timezone.now() + timedelta(seconds=delay)
-                outcome = "retry"
-            notification.save(update_fields=["attempts", "last_error", "status", "dispatched_at"])
-            return outcome
-        notification.status = Notification.Status.SENT
-        notification.sent_at = timezone.now()
-        notification.last_error = ""
-        notification.save(update_fields=["attempts", "status", "sent_at", "last_error"])
-        return "sent"
-
-
-def pending_for_sweep():
-    """Pending rows the after-commit enqueue missed, and held rows whose time has come."""
-    now = timezone.now()
-    cutoff = now - timedelta(seconds=settings.NOTIFICATIONS_SWEEP_AFTER_SECONDS)
-    missed = Q(created_at__lte=cutoff, send_after__isnull=True)
-    held = Q(send_after__lte=now)
-    return (
-        Notification.objects.filter(status=Notification.Status.PENDING)
-        .filter(missed | held)
-        .exclude(dispatched_at__gt=cutoff)
-    )
-
-
-def dispatch_pending(*, limit: int = 500) -> int:
-    """Queue every notification still pending after the grace period. Returns how many were queued."""
-    ids = list(pending_for_sweep().order_by("created_at").values_list("pk", flat=True)[:limit])
-    return sum(1 for pk in ids if dispatch(notification_id=pk))
-
-
-def send_pending_now(*, limit: int = 5000) -> dict[str, int]:
-    """Send every pending notification in this process, without the broker (for operators)."""
-    counts: dict[str, int] = {}
-    now = timezone.now()
-    ids = Notification.objects.filter(status=Notification.Status.PENDING).exclude(send_after__gt=now).order_by("created_at")
-    for pk in ids.values_list("pk", flat=True)[:limit]:
-        outcome = notification_send(notification_id=pk)
-        counts[outcome] = counts.get(outcome, 0) + 1
-    return counts
-
-
-def notification_resend(*, notification: Notification) -> None:
-    """Admin "send again": put a failed (or sent) message back in the queue."""
-    Notification.objects.filter(pk=notification.pk).update(
-        status=Notification.Status.PENDING, attempts=0, last_error="", dispatched_at=None,
-    )
-    notification_id = notification.pk
-
-    def enqueue_resend_after_commit():
-        dispatch(notification_id=notification_id)
-
-    transaction.on_commit(enqueue_resend_after_commit, robust=True)
-
-
 def preference_set(*, user, kind: str, enabled: bool, mode: str | None = None) -> None:
     kind_obj = kinds.get(kind)
     if kind_obj.security:
@@ -406,7 +300,8 @@ def topic_summary(*, topic: str) -> list[dict]:
         Notification.objects.filter(topic=topic)
         .values("kind")
         .annotate(sent=Count("pk", filter=Q(status=Notification.Status.SENT)),
-                  waiting=Count("pk", filter=Q(status__in=[Notification.Status.PENDING, Notification.Status.DIGEST])),
+                  waiting=Count("pk", filter=Q(status__in=[
+                      Notification.Status.PENDING, Notification.Status.SENDING, Notification.Status.DIGEST])),
                   failed=Count("pk", filter=Q(status=Notification.Status.FAILED)),
                   last_sent=Max("sent_at"))
         .order_by("kind")
