@@ -70,8 +70,10 @@ def test_emails_go_out_in_the_recipients_portuguese(django_capture_on_commit_cal
     user = UserFactory(language="pt-br")
     with django_capture_on_commit_callbacks(execute=True):
         services.notify(user=user, kind="welcome", context={"name": "Joana"}, key="welcome:pt")
-    assert mail.outbox[0].subject == "Boas-vindas ao Mentorship"
-    assert "Complete seu perfil" in mail.outbox[0].body
+    message = mail.outbox[0]
+    assert message.subject == "Boas-vindas ao Mentorship"
+    assert "Complete seu perfil" in message.body
+    assert '<html lang="pt-br">' in message.alternatives[0][0]
 
 
 def test_the_email_language_can_be_set_to_portuguese(client):
@@ -85,3 +87,11 @@ def test_pages_say_they_vary_by_language_so_no_cache_serves_the_wrong_one(client
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="pt-BR")
     assert "Accept-Language" in response["Vary"]
     assert response["Content-Language"] == "pt-br"
+
+
+@pytest.mark.parametrize(("language", "tag"), [("es", "es"), ("en", "en"), ("", "en")])
+def test_the_html_part_of_an_email_names_its_language(django_capture_on_commit_callbacks, language, tag):
+    user = UserFactory(language=language)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(user=user, kind="welcome", context={"name": "Ana"}, key=f"welcome:{tag}")
+    assert f'<html lang="{tag}">' in mail.outbox[0].alternatives[0][0]
