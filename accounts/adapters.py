@@ -42,7 +42,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
         if not user.language:
-            user.language = (translation.get_language() or "en")[:2]
+            user.language = translation.get_language() or settings.LANGUAGE_CODE
         if commit:
             user.save()
         return user
