@@ -38,7 +38,7 @@ deploy-check: install
 
 ## Recompile translations after editing locale/*/LC_MESSAGES/django.po (needs gettext).
 messages: install
-	$(BIN)/python manage.py makemessages -l es --ignore=.venv --ignore=var --ignore=staticfiles
+	$(BIN)/python manage.py makemessages -l es -l pt_BR --ignore=.venv --ignore=var --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 worker: install

@@ -8,6 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Language, Profile, Skill
 from .validators import normalise_orcid
+from .widgets import TaxonomyChoiceField, TaxonomyMultipleChoiceField, TimeZoneField
+
+SKILLS_LABEL = _("Skills: what you know and could teach")
+SKILLS_HELP = _("Topics you are good at. Mentors are matched on these; mentees show them on their profile.")
+INTERESTS_LABEL = _("Interests: what you want to learn")
+INTERESTS_HELP = _("Topics you want to learn or work on. Programs use these to find you a mentor.")
 
 
 class ProfileForm(forms.ModelForm):
@@ -17,6 +23,11 @@ class ProfileForm(forms.ModelForm):
     suggested_skills = forms.CharField(
         label=_("Suggest skills that are missing"), required=False, max_length=300,
         help_text=_("Separate them with commas. They are added to your skills and reviewed by an admin."),
+    )
+
+    timezone = TimeZoneField(
+        label=_("Time zone"),
+        help_text=_("Type a city or region to search, such as La Paz or Madrid."),
     )
 
     class Meta:
@@ -29,11 +40,18 @@ class ProfileForm(forms.ModelForm):
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 4}),
             "career_goals": forms.Textarea(attrs={"rows": 3}),
-            "timezone": forms.TextInput(attrs={"list": "timezone-list", "autocomplete": "off"}),
-            "languages": forms.CheckboxSelectMultiple,
-            "skills": forms.CheckboxSelectMultiple,
-            "interests": forms.CheckboxSelectMultiple,
             "orcid": forms.TextInput(attrs={"placeholder": "0000-0002-1825-0097"}),
+        }
+        field_classes = {
+            "languages": TaxonomyMultipleChoiceField,
+            "skills": TaxonomyMultipleChoiceField,
+            "interests": TaxonomyMultipleChoiceField,
+        }
+        labels = {"skills": SKILLS_LABEL, "interests": INTERESTS_LABEL}
+        help_texts = {
+            "skills": SKILLS_HELP,
+            "interests": INTERESTS_HELP,
+            "mentor_capacity": _("Only asked of mentors."),
         }
 
     def __init__(self, *args, **kwargs):
@@ -44,6 +62,10 @@ class ProfileForm(forms.ModelForm):
         self.fields["skills"].queryset = visible_skills
         self.fields["interests"].queryset = visible_skills
         self.fields["languages"].queryset = Language.objects.order_by("name")
+        self.fields["mentor_capacity"].required = False
+        if not self.is_bound and self.instance.timezone == Profile._meta.get_field("timezone").default:
+            # A profile still on the default zone: the browser's zone is preselected (widgets.js), and said so.
+            self.fields["timezone"].widget.attrs["data-guess-browser"] = "true"
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the page's form tag carries the token
@@ -54,16 +76,20 @@ class ProfileForm(forms.ModelForm):
                 "bio",
                 Row(Column("country", css_class="col-md-6"), Column("timezone", css_class="col-md-6")),
                 Row(Column("email_language", css_class="col-md-6"), Column("hours_per_week", css_class="col-md-6")),
-                HTML('<div class="scroll-box">'), "languages", HTML("</div>"),
+                "languages",
             ),
             Fieldset(
                 _("Mentoring"),
                 Row(Column("is_mentee", css_class="col-md-6"), Column("is_mentor", css_class="col-md-6")),
                 "career_goals",
-                HTML('<div class="scroll-box">'), "interests", HTML("</div>"),
-                HTML('<div class="scroll-box">'), "skills", HTML("</div>"),
+                "interests",
+                "skills",
                 "suggested_skills",
+            ),
+            Fieldset(
+                _("If you mentor"),
                 Row(Column("mentor_capacity", css_class="col-md-6"), Column("open_to_mentoring", css_class="col-md-6")),
+                css_id="mentor-only", data_shown_by="id_is_mentor",
             ),
             Fieldset(
                 _("Links"),
@@ -75,6 +101,15 @@ class ProfileForm(forms.ModelForm):
     def clean_orcid(self):
         value = self.cleaned_data.get("orcid", "")
         return normalise_orcid(value) if value else ""
+
+    def clean_mentor_capacity(self):
+        """Asked only of mentors: a mentee's empty answer keeps what is stored."""
+        value = self.cleaned_data.get("mentor_capacity")
+        if value is not None:
+            return value
+        if self.cleaned_data.get("is_mentor"):
+            raise forms.ValidationError(_("Say how many mentees you can take at once (1 or more)."))
+        return self.instance.mentor_capacity
 
     def clean_suggested_skills(self):
         raw = self.cleaned_data.get("suggested_skills", "")
@@ -105,10 +140,10 @@ UTC_OFFSET_CHOICES = [("", _("any"))] + [(str(h), f"UTC{h:+d}") for h in range(-
 
 class MentorFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or keyword"), required=False, max_length=100)
-    skill = forms.ModelChoiceField(
+    skill = TaxonomyChoiceField(
         label=_("Skill"), queryset=Skill.objects.approved(), required=False, empty_label=_("any skill"),
     )
-    language = forms.ModelChoiceField(
+    language = TaxonomyChoiceField(
         label=_("Language"), queryset=Language.objects.all(), required=False, empty_label=_("any language"),
     )
     tz_min = forms.TypedChoiceField(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from . import taxonomy
 from .validators import validate_orcid, validate_timezone
 
 
@@ -70,7 +71,9 @@ class Language(models.Model):
     """A spoken language (ISO 639-1 code), loaded by a data migration."""
 
     code = models.CharField(max_length=8, unique=True)
-    name = models.CharField(max_length=64)
+    name = models.CharField(_("name in English"), max_length=64)
+    name_es = models.CharField(_("name in Spanish"), max_length=64, blank=True)
+    name_pt_br = models.CharField(_("name in Portuguese (Brazil)"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -78,7 +81,17 @@ class Language(models.Model):
         verbose_name_plural = _("languages")
 
     def __str__(self):
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the reader's language (see accounts.taxonomy)."""
+        return taxonomy.local_name(self)
+
+    def save(self, *args, **kwargs):
+        taxonomy.fill_missing_translations(self, taxonomy.LANGUAGE_NAMES, self.code)
+        super().save(*args, **kwargs)
+        taxonomy.forget_cached_names()
 
 
 class SkillQuerySet(models.QuerySet):
@@ -89,7 +102,9 @@ class SkillQuerySet(models.QuerySet):
 class Skill(models.Model):
     """A skill or topic in the curated taxonomy. People may suggest new ones; admins approve."""
 
-    name = models.CharField(_("name"), max_length=80, unique=True)
+    name = models.CharField(_("name in English"), max_length=80, unique=True)
+    name_es = models.CharField(_("name in Spanish"), max_length=80, blank=True)
+    name_pt_br = models.CharField(_("name in Portuguese (Brazil)"), max_length=80, blank=True)
     slug = models.SlugField(max_length=90, unique=True)
     category = models.CharField(_("category"), max_length=60, blank=True)
     approved = models.BooleanField(_("approved"), default=True)
@@ -107,12 +122,19 @@ class Skill(models.Model):
         verbose_name_plural = _("skills")
 
     def __str__(self):
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the reader's language (see accounts.taxonomy)."""
+        return taxonomy.local_name(self)
 
     def save(self, *args, **kwargs):
+        taxonomy.fill_missing_translations(self, taxonomy.SKILL_NAMES, self.name)
         if not self.slug:
             self.slug = slugify(self.name)[:90] or "skill"
         super().save(*args, **kwargs)
+        taxonomy.forget_cached_names()
 
 
 class Profile(models.Model):

@@ -9,7 +9,6 @@ from . import dashboard as dashboard_sections
 from . import selectors, services
 from .forms import MentorFilterForm, ProfileForm
 from .models import Profile
-from .validators import available_timezones
 
 
 @login_required
@@ -48,7 +47,7 @@ def profile_edit(request):
         form = ProfileForm(instance=profile)
     return render(
         request, "accounts/profile_edit.html",
-        {"form": form, "timezones": sorted(available_timezones()), "profile": profile},
+        {"form": form, "profile": profile},
     )
 
 

@@ -1,12 +1,16 @@
-"""Latency of the mentor and coordinator pages on a cohort with 2,000 applications.
+"""Latency and query counts of the mentor and coordinator pages as a cohort grows.
 
-    .venv/bin/python bench/programs_pages.py [--applications 2000] [--requests 200]
+    .venv/bin/python bench/programs_pages.py [--sizes 2000,20000] [--requests 200]
 
 Builds a throwaway database (Postgres when DATABASE_URL is set: a new "<name>_bench" database;
-otherwise an SQLite file under var/), fills one cohort with applications, answers, reviews and
-preferences, then requests each page in-process through django.test.Client (full middleware
-stack: sessions, auth, CSP, locale) and prints p50/p95 next to a bare view (/healthz) measured
-in the same run. The throwaway database is dropped at the end.
+otherwise an SQLite file under var/). For each size it fills one cohort with applications,
+answers, reviews and preferences (rows written in bulk, then the stored review numbers and the
+near-duplicate scan computed once, as the services and the task would), then requests each page
+in-process through django.test.Client (full middleware stack: sessions, auth, CSP, locale) and
+prints p50/p95, the CPU time per request and the query count next to a bare view (/healthz)
+measured in the same run, then compares the query counts across sizes. It also times one review
+submitted through the page (the write that now refreshes the stored numbers). The load average
+is printed before and after; a busy machine makes every figure noisy. The database is dropped.
 """
 import argparse
 import os
@@ -55,8 +59,9 @@ def build(n_applications: int, n_mentors: int, seed: int = 1):
     from programs.tests.factories import CohortFactory, CriterionFactory, EnrollmentFactory, ProgramFactory, QuestionFactory
 
     rng = random.Random(seed)
-    coordinator = UserFactory(email="coordinator@bench.example")
-    cohort = CohortFactory(program=ProgramFactory(coordinators=[coordinator], name="Bench Program"), name="Bench Term")
+    coordinator = UserFactory(email=f"coordinator-{n_applications}@bench.example")
+    program = ProgramFactory(coordinators=[coordinator], name=f"Bench Program {n_applications}")
+    cohort = CohortFactory(program=program, name="Bench Term")
     questions = [QuestionFactory(cohort=cohort, prompt="What have you built?"),
                  QuestionFactory(cohort=cohort, prompt="Why this program?")]
     criteria = [CriterionFactory(cohort=cohort, name="Motivation", weight=2),
@@ -71,7 +76,7 @@ def build(n_applications: int, n_mentors: int, seed: int = 1):
     User = get_user_model()
     password = make_password("bench")
     users = User.objects.bulk_create(
-        User(email=f"applicant{i}@bench.example", password=password) for i in range(n_applications)
+        User(email=f"applicant{i}-of-{n_applications}@bench.example", password=password) for i in range(n_applications)
     )
     Profile.objects.bulk_create(Profile(user=u, display_name=f"Applicant {i:04d}") for i, u in enumerate(users))
     now = timezone.now()
@@ -106,7 +111,17 @@ def build(n_applications: int, n_mentors: int, seed: int = 1):
                 recommendation=rng.choice(Recommendation.values), comment=essay(rng, 15),
             ))
     Review.objects.bulk_create(reviews, batch_size=2000)
-    return cohort, coordinator, mentors, applications, len(reviews)
+    # bulk_create skips the services: compute what they keep, once, as they would.
+    from programs.services import review_numbers_refresh
+    from programs.tasks import scan_duplicates
+
+    start = time.perf_counter()
+    review_numbers_refresh(cohort_id=cohort.pk)
+    refresh_ms = (time.perf_counter() - start) * 1000
+    start = time.perf_counter()
+    scan_duplicates(cohort.pk)
+    scan_ms = (time.perf_counter() - start) * 1000
+    return cohort, coordinator, mentors, applications, len(reviews), refresh_ms, scan_ms
 
 
 def measure(client: Client, url: str, n: int, warmup: int = 5) -> dict:
@@ -116,26 +131,105 @@ def measure(client: Client, url: str, n: int, warmup: int = 5) -> dict:
     with CaptureQueriesContext(connection) as captured:
         client.get(url)
     queries = len(captured)  # now: the next request resets the connection's query log
-    timings = []
+    timings, cpu = [], []
     for _ in range(n):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         client.get(url)
+        cpu.append((time.process_time() - start_cpu) * 1000)
         timings.append((time.perf_counter() - start) * 1000)
     timings.sort()
     return {
         "p50": statistics.median(timings),
         "p95": timings[max(0, int(round(0.95 * n)) - 1)],
-        "mean": statistics.fmean(timings),
+        "cpu": statistics.fmean(cpu),
         "queries": queries,
     }
 
 
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f} (1/5/15 min) on {os.cpu_count()} CPUs"
+
+
+def busy_warning() -> str:
+    one = os.getloadavg()[0]
+    cpus = os.cpu_count() or 1
+    if one > 0.7 * cpus:
+        return (f"WARNING: the machine is busy (load {one:.2f} on {cpus} CPUs): other processes share the cores, so "
+                "wall-clock figures are inflated and noisy; CPU time and query counts are the steadier measures.")
+    return ""
+
+
+def run_size(n_applications: int, args) -> dict:
+    from programs.models import Review
+
+    start = time.perf_counter()
+    cohort, coordinator, mentors, applications, n_reviews, refresh_ms, scan_ms = build(n_applications, args.mentors)
+    print(f"{len(applications)} applications, {n_reviews} reviews, {len(mentors)} mentors built in "
+          f"{time.perf_counter() - start:.1f} s (stored review numbers {refresh_ms:.0f} ms, duplicate scan task "
+          f"{scan_ms:.0f} ms)", flush=True)
+    with connection.cursor() as cursor:  # statistics and visibility map, as autovacuum keeps a real database
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
+    anonymous, mentor_client, coordinator_client = Client(), Client(), Client()
+    mentor_client.force_login(mentors[0])
+    coordinator_client.force_login(coordinator)
+    queue = reverse("programs:review_queue", args=[cohort.pk])
+    dashboard = reverse("programs:cohort_dashboard", args=[cohort.pk])
+    review = reverse("programs:review", args=[applications[len(applications) // 2].pk])
+
+    start = time.perf_counter()
+    assert coordinator_client.get(dashboard).status_code == 200
+    cold_dashboard = (time.perf_counter() - start) * 1000
+
+    pages = [
+        ("/healthz (bare view)", anonymous, "/healthz"),
+        ("review queue, mentor, page 1", mentor_client, queue),
+        ("review queue, mentor, not reviewed by me", mentor_client, f"{queue}?unreviewed=on&sort=review_count"),
+        ("review queue, coordinator, by score", coordinator_client, f"{queue}?sort=-mean_score"),
+        ("review queue, fewer than 2 reviews", coordinator_client, f"{queue}?fewer_reviews=on&sort=review_count"),
+        ("cohort dashboard, page 1", coordinator_client, dashboard),
+        ("cohort dashboard, page 10", coordinator_client, f"{dashboard}?page=10"),
+        ("review page (one application)", mentor_client, review),
+    ]
+    results = [(label, measure(client, url, args.requests)) for label, client, url in pages]
+
+    # One review written through the page: the write now pays for the stored numbers.
+    target = applications[len(applications) // 3]
+    reviewer = next(m for m in mentors if not Review.objects.filter(application=target, reviewer=m).exists())
+    writer = Client()
+    writer.force_login(reviewer)
+    criteria = list(cohort.criteria.all())
+    data = {f"criterion_{c.pk}": "4" for c in criteria} | {"recommendation": "yes", "comment": "Bench review."}
+    start = time.perf_counter()
+    response = writer.post(reverse("programs:review", args=[target.pk]), data)
+    review_post = (time.perf_counter() - start) * 1000
+    assert response.status_code == 302, response.status_code
+    return {"size": n_applications, "reviews": n_reviews, "results": results, "cold": cold_dashboard,
+            "review_post": review_post, "refresh_ms": refresh_ms, "scan_ms": scan_ms}
+
+
+def print_size(run: dict, args, vendor: str) -> None:
+    base = run["results"][0][1]["p50"]
+    print()
+    print(f"{args.requests} requests per page, in-process django.test.Client, {vendor}, "
+          f"{run['size']} applications and {run['reviews']} reviews in the cohort")
+    header = f"{'page':42} {'p50 ms':>8} {'p95 ms':>8} {'cpu ms':>8} {'queries':>8} {'p50 / bare':>11}"
+    print(header)
+    print("-" * len(header))
+    for label, r in run["results"]:
+        print(f"{label:42} {r['p50']:8.2f} {r['p95']:8.2f} {r['cpu']:8.2f} {r['queries']:8d} {r['p50'] / base:10.1f}x")
+    print(f"first dashboard request {run['cold']:.0f} ms; one review submitted through the page {run['review_post']:.0f} ms "
+          f"(includes refreshing the stored numbers)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--applications", type=int, default=2000)
+    parser.add_argument("--sizes", default="2000,20000", help="comma-separated numbers of applications")
     parser.add_argument("--mentors", type=int, default=40)
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
 
     setup_test_environment()
     settings_dict = connection.settings_dict
@@ -147,49 +241,38 @@ def main():
         test_settings["NAME"] = str(ROOT / "var" / f"bench-programs-{os.getpid()}.sqlite3")
     else:
         test_settings["NAME"] = f"{settings_dict['NAME']}_bench"
+    print(f"Load average at start: {load_average()}")
     print(f"Building a throwaway {vendor} database ({test_settings['NAME']}) ...", flush=True)
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    runs = []
+    cpu_start = time.process_time()
     try:
-        start = time.perf_counter()
-        cohort, coordinator, mentors, applications, n_reviews = build(args.applications, args.mentors)
-        print(f"{len(applications)} applications, {n_reviews} reviews, {len(mentors)} mentors "
-              f"built in {time.perf_counter() - start:.1f} s", flush=True)
-
-        anonymous, mentor_client, coordinator_client = Client(), Client(), Client()
-        mentor_client.force_login(mentors[0])
-        coordinator_client.force_login(coordinator)
-        queue = reverse("programs:review_queue", args=[cohort.pk])
-        dashboard = reverse("programs:cohort_dashboard", args=[cohort.pk])
-        review = reverse("programs:review", args=[applications[len(applications) // 2].pk])
-
-        start = time.perf_counter()
-        assert coordinator_client.get(dashboard).status_code == 200
-        cold_dashboard = (time.perf_counter() - start) * 1000  # includes the duplicate scan, cached afterwards
-
-        pages = [
-            ("/healthz (bare view, SELECT 1)", anonymous, "/healthz"),
-            ("home page (a template on base.html)", anonymous, "/"),
-            ("review queue, mentor, page 1", mentor_client, queue),
-            ("review queue, mentor, not reviewed by me", mentor_client, f"{queue}?unreviewed=on&sort=review_count"),
-            ("review queue, coordinator, by score", coordinator_client, f"{queue}?sort=-mean_score"),
-            ("cohort dashboard, page 1", coordinator_client, dashboard),
-            ("cohort dashboard, page 10", coordinator_client, f"{dashboard}?page=10"),
-            ("review page (one application)", mentor_client, review),
-        ]
-        results = [(label, measure(client, url, args.requests)) for label, client, url in pages]
+        for size in sizes:
+            runs.append(run_size(size, args))
+            print_size(runs[-1], args, vendor)
+            print(f"load average now: {load_average()}", flush=True)
+            if busy_warning():
+                print(busy_warning(), flush=True)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
-    base = results[0][1]["p50"]
     print()
-    print(f"{args.requests} requests per page, in-process django.test.Client, {vendor}, "
-          f"{args.applications} applications in the cohort")
-    header = f"{'page':44} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8} {'queries':>8} {'p50 / bare':>11}"
-    print(header)
-    print("-" * len(header))
-    for label, r in results:
-        print(f"{label:44} {r['p50']:8.2f} {r['p95']:8.2f} {r['mean']:8.2f} {r['queries']:8d} {r['p50'] / base:10.1f}x")
-    print(f"\nFirst (cold) dashboard request, including the near-duplicate scan: {cold_dashboard:.0f} ms")
+    print(f"Query counts across sizes ({', '.join(str(r['size']) for r in runs)} applications):")
+    same = True
+    for index, (label, _r) in enumerate(runs[0]["results"]):
+        counts = [run["results"][index][1]["queries"] for run in runs]
+        p95s = [run["results"][index][1]["p95"] for run in runs]
+        flag = "same" if len(set(counts)) == 1 else "DIFFERENT"
+        same = same and flag == "same"
+        print(f"  {label:42} queries {' / '.join(map(str, counts)):>10}  {flag:9}  p95 ms "
+              + " / ".join(f"{p:.1f}" for p in p95s))
+    slow = [(run["size"], label, r["p95"]) for run in runs for label, r in run["results"][1:] if r["p95"] >= 50]
+    verdict = "yes" if not slow else "no: " + ", ".join(f"{s}: {lbl} {p:.0f} ms" for s, lbl, p in slow)
+    print(f"Every page under 50 ms at p95: {verdict}")
+    print(f"Query counts the same at every size: {'yes' if same else 'no'}")
+    print(f"CPU time of this process: {time.process_time() - cpu_start:.1f} s. Load average at the end: {load_average()}")
+    if busy_warning():
+        print(busy_warning())
 
 
 if __name__ == "__main__":

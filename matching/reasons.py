@@ -11,6 +11,9 @@ import numpy as np
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from accounts.models import Language, Skill
+from accounts.taxonomy import local_names_from_english, sort_key
+
 from .engine import COMPONENTS, breakdown
 from .problem import CohortProblem
 
@@ -113,7 +116,7 @@ def reasons_for(facts: dict, *, viewer: str = COORDINATOR) -> list[str]:
         return []
     out: list[str] = []
     count = facts.get("shared_skills_count") or 0
-    names = facts.get("shared_skills") or []
+    names = local_names_from_english(Skill, facts.get("shared_skills") or [])
     if count and names:
         out.append(ngettext(
             "%(count)d shared skill: %(names)s", "%(count)d shared skills incl. %(names)s", count,
@@ -131,7 +134,7 @@ def reasons_for(facts: dict, *, viewer: str = COORDINATOR) -> list[str]:
             out.append(_("you ranked them %(ordinal)s") % {"ordinal": ordinal(rank)})
         else:
             out.append(_("mentee ranked this mentor %(ordinal)s") % {"ordinal": ordinal(rank)})
-    languages = facts.get("common_languages") or []
+    languages = sorted(local_names_from_english(Language, facts.get("common_languages") or []), key=sort_key)
     if languages:
         out.append(_("speaks %(languages)s") % {"languages": ", ".join(languages)})
     else:

@@ -7,4 +7,9 @@ class MentoringConfig(AppConfig):
     verbose_name = _("Mentorships")
 
     def ready(self):
+        from programs.services import register_places_taken
+
         from . import dashboard, notification_kinds, reminders  # noqa: F401
+        from .selectors.capacity import places_taken
+
+        register_places_taken(places_taken)

@@ -59,18 +59,20 @@ def meeting_event(meeting, *, for_user) -> Event:
     return event
 
 
-def _calendar(name: str) -> Calendar:
+def _calendar(name: str, *, method: str = "PUBLISH") -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", method)
     calendar.add("x-wr-calname", name)
     return calendar
 
 
 def meeting_ics(meeting, *, for_user) -> bytes:
-    calendar = _calendar(_("Mentoring meeting"))
+    """The meeting as a file; a cancelled one says METHOD:CANCEL (same UID, higher SEQUENCE), so a calendar
+    that imported it removes it."""
+    calendar = _calendar(_("Mentoring meeting"), method="CANCEL" if meeting.is_cancelled else "PUBLISH")
     calendar.add_component(meeting_event(meeting, for_user=for_user))
     return calendar.to_ical()
 

@@ -5,6 +5,8 @@ from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Skill
+from accounts.widgets import TaxonomyMultipleChoiceField
+from mentorship.fields import LocalDateTimeField
 
 from .models import ActionItem, Agreement, CheckIn, Closure, EvaluationQuestion, Goal, Meeting, Role
 
@@ -31,8 +33,8 @@ class GoalForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "target_date": DATE_INPUT,
             "progress": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 5}),
-            "skills": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"skills": TaxonomyMultipleChoiceField}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,6 +58,7 @@ class MeetingForm(forms.ModelForm):
             "duration_minutes": forms.NumberInput(attrs={"min": 5, "max": 480, "step": 5}),
             "agenda": forms.Textarea(attrs={"rows": 4}),
         }
+        field_classes = {"starts_at": LocalDateTimeField}  # a clocks-change gap or repeat gets a plain message
 
     def __init__(self, *args, tz_name: str = "UTC", **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,3 +15,23 @@ EARLY_END_CONFIRMED = kinds.register(
 MENTORSHIP_CLOSED = kinds.register(
     "mentorship_closed", _("Your mentorship is completed (with thank-you notes)"), "mentoring/emails/mentorship_closed",
 )
+MEETING_UPDATE = kinds.register(
+    "meeting_update", _("Meetings scheduled, moved or cancelled (with a calendar file)"), "mentoring/emails/meeting_update",
+)
+AGREEMENT_WAITING = kinds.register(
+    "agreement_waiting", _("Your mentorship agreement waits for your acceptance"), "mentoring/emails/agreement_waiting",
+)
+MENTORSHIP_DATES = kinds.register(
+    "mentorship_dates", _("Your mentorship's dates changed (extensions)"), "mentoring/emails/mentorship_dates",
+)
+EARLY_END_DECLINED = kinds.register(
+    "mentorship_early_end_declined", _("A coordinator answered a request to end early: carry on"),
+    "mentoring/emails/early_end_declined",
+)
+CLOSURE_WAITING = kinds.register(
+    "closure_waiting", _("The other person closed your mentorship: your turn"), "mentoring/emails/closure_waiting",
+)
+MENTORSHIP_STATUS = kinds.register(
+    "mentorship_status", _("Your mentorship paused, resumed, started or completed by someone else"),
+    "mentoring/emails/mentorship_status",
+)

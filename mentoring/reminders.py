@@ -167,7 +167,7 @@ def evaluations_due(*, now) -> int:
                 role = Direction(direction).author_role
                 messages.append(_message(
                     mentorship, role, f"reminder:evaluation:{mentorship.pk}:{stage}:{direction}:{window}", "evaluation",
-                    stage=str(Stage(stage).label), due_on=due, window=window,
+                    stage=Stage(stage).label, due_on=due, window=window,  # lazy: the recipient's language
                 ))
     return notify_many(kind="mentorship_reminder", messages=messages)
 

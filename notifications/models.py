@@ -28,6 +28,12 @@ class Notification(models.Model):
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
+    # Files sent with the message ({"filename", "content", "mimetype"}, text content), stored with the row so
+    # that a retry or an operator's "send again" carries the same files (e.g. a meeting's .ics).
+    attachments = models.JSONField(default=list, blank=True)
+    link = models.CharField(
+        _("link"), max_length=500, blank=True, help_text=_("The page this message is about (the digest lists it)."),
+    )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

@@ -28,6 +28,8 @@ def unsubscribe(request, token):
         user = get_user_model().objects.get(pk=user_id)
     except (signing.BadSignature, LookupError, get_user_model().DoesNotExist):
         raise Http404 from None
+    if kind.name == kinds.DIGEST.name:
+        return _unsubscribe_digest(request, user)
     if kind.security:
         raise Http404
     done = False
@@ -42,6 +44,16 @@ def unsubscribe(request, token):
     mode = services.modes_for(user=user).get(kind.name)
     return render(request, "notifications/unsubscribe.html",
                   {"kind": kind, "done": done, "enabled": enabled, "digest": mode == NotificationPreference.Mode.DIGEST})
+
+
+def _unsubscribe_digest(request, user):
+    """The digest's one-click way out: the reminders it gathers stop (and can be turned back on)."""
+    done = request.method == "POST"
+    if done:
+        services.digest_unsubscribe(user=user, resubscribe=request.POST.get("resubscribe") == "1")
+    enabled = services.digest_enabled(user=user)
+    return render(request, "notifications/unsubscribe.html",
+                  {"kind": kinds.DIGEST, "done": done, "enabled": enabled, "digest": False})
 
 
 @login_required

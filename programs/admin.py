@@ -2,13 +2,17 @@
 from datetime import timedelta
 
 from django.contrib import admin, messages
+from django.contrib.admin import widgets as admin_widgets
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from mentorship.fields import LocalSplitDateTimeField
 
 from . import exports, services
 from .models import (
@@ -107,6 +111,10 @@ class CohortAdmin(admin.ModelAdmin):
     inlines = [QuestionInline, CriterionInline]
     actions = ["open_applications_now", "close_applications_now", "export_applications_csv"]
     readonly_fields = ("status_counts",)
+    # A date typed into a daylight-saving gap or repeat gets a plain message beside the field.
+    formfield_overrides = {
+        models.DateTimeField: {"form_class": LocalSplitDateTimeField, "widget": admin_widgets.AdminSplitDateTime},
+    }
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(

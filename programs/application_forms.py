@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Skill
+from accounts.widgets import TaxonomyMultipleChoiceField
 from organizations.models import Organization, Project
 
 from . import kinds
@@ -22,6 +23,25 @@ YES_NO_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
 PREFERENCE_FIELDS = ("preference_1", "preference_2", "preference_3")
 PREFERENCE_LABELS = (_("First choice"), _("Second choice"), _("Third choice"))
 NEEDED_TO_SUBMIT = _("Needed before you submit.")
+
+# Labels that depend on who applies (kinds.section_for): an organization has no "mentorship" goals and no
+# weekly hours of its own. Field -> (label, help text) per applicant type; a type not listed keeps the default.
+LABELS_BY_APPLICANT = {
+    kinds.ORGANIZATION: {
+        "goals": (_("Goals of this collaboration"),
+                  _("What your organization wants to achieve with the program, and how you will know it worked. "
+                    "Needed before you submit.")),
+    },
+    kinds.PROJECT: {
+        "goals": (_("Goals for your project"),
+                  _("What your project wants to achieve during the program. Needed before you submit.")),
+    },
+    kinds.GROUP: {
+        "goals": (_("Goals of your group"),
+                  _("What your group wants to learn or build together. Needed before you submit.")),
+        "hours_per_week": (_("Hours per week each member can give"), ""),
+    },
+}
 
 
 def cv_max_bytes() -> int:
@@ -92,9 +112,9 @@ class ApplicationForm(forms.Form):
         help_text=_("Why this program, and why now?"),
     )
     hours_per_week = forms.IntegerField(label=_("Hours per week you can give"), required=False, min_value=0, max_value=60)
-    skills_wanted = forms.ModelMultipleChoiceField(
+    skills_wanted = TaxonomyMultipleChoiceField(
         label=_("Skills you want to learn"), queryset=Skill.objects.none(), required=False,
-        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Type to search. Starts from the interests on your profile."),
     )
     cv = forms.FileField(
         label=_("CV (PDF)"), required=False,
@@ -145,6 +165,8 @@ class ApplicationForm(forms.Form):
         section_fields = set(self.section["fields"])
         for name in kinds.ALL_SECTION_FIELDS - section_fields:
             self.fields.pop(name, None)
+        for name, (label, help_text) in LABELS_BY_APPLICANT.get(self.section["type"], {}).items():
+            self.fields[name].label, self.fields[name].help_text = label, help_text
         if "cv" not in section_fields:
             self.fields.pop("cv_clear", None)
         user = application.applicant
@@ -189,9 +211,7 @@ class ApplicationForm(forms.Form):
         about = Fieldset(_("Your goals"), "goals", "motivation")
         section = []
         for name in self.section["fields"]:
-            if name == "skills_wanted":
-                section += [HTML('<div class="scroll-box">'), "skills_wanted", HTML("</div>")]
-            elif name == "cv":
+            if name == "cv":
                 continue  # its own fieldset below
             elif name in ("organization", "project"):
                 new_url = reverse(f"organizations:{name}_new") + "?next=" + reverse(

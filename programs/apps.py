@@ -8,3 +8,4 @@ class ProgramsConfig(AppConfig):
 
     def ready(self):
         from . import dashboard, notification_kinds, reminders  # noqa: F401
+        from .services import review_numbers  # noqa: F401  (keeps stored review numbers current)

@@ -121,7 +121,8 @@ def _cohort(program, name, *, phase, now, **extra):
             ApplicationQuestion(cohort=cohort, order=1, kind=QuestionKind.LONG_TEXT,
                                 prompt="What have you built or done that you are proud of?"),
             ApplicationQuestion(cohort=cohort, order=2, kind=QuestionKind.SINGLE_CHOICE, required=True,
-                                prompt="How many hours a week can you give?", choices="Up to 5\n5 to 10\nMore than 10"),
+                                prompt="Which track fits you best?",
+                                choices="Research software\nData science\nCommunity and outreach"),
             ApplicationQuestion(cohort=cohort, order=3, kind=QuestionKind.URL, required=False,
                                 prompt="Link to your work (GitHub, portfolio)"),
         ])

@@ -3,7 +3,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -126,6 +127,22 @@ class Cohort(models.Model):
         return self.phase_at(now) == Phase.ACCEPTING
 
 
+class DerivedNumbersMixin:
+    """Columns listed in DERIVED_FIELDS are written only by `services.review_numbers` (one
+    refresh per cohort, in the review's transaction): a full `save()` of an instance loaded earlier
+    leaves them alone instead of writing back stale numbers."""
+
+    DERIVED_FIELDS: frozenset = frozenset()
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and self.pk is not None and kwargs.get("update_fields") is None \
+                and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in self.DERIVED_FIELDS
+            ]
+        super().save(*args, **kwargs)
+
+
 class ApprovalStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for approval")
     APPROVED = "approved", _("Approved")
@@ -133,8 +150,10 @@ class ApprovalStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class MentorEnrollment(models.Model):
+class MentorEnrollment(DerivedNumbersMixin, models.Model):
     """A mentor volunteers for a cohort; a coordinator approves or declines."""
+
+    DERIVED_FIELDS = frozenset({"reviews_written"})
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="mentor_enrollments")
     mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_enrollments")
@@ -149,6 +168,7 @@ class MentorEnrollment(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    reviews_written = models.PositiveIntegerField(default=0, editable=False)  # in this cohort; derived
 
     class Meta:
         ordering = ["created_at"]
@@ -222,7 +242,7 @@ def cv_upload_path(instance, filename):
     return f"private/cv/{instance.cohort_id}/{uuid.uuid4().hex}.pdf"
 
 
-class Application(models.Model):
+class Application(DerivedNumbersMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
@@ -276,6 +296,15 @@ class Application(models.Model):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Review numbers, kept by services.review_numbers when a review is written (never per request).
+    DERIVED_FIELDS = frozenset({"review_total", "usable_reviews", "scored_reviews", "review_mean", "ranking_mean",
+                                "normalised_score"})
+    review_total = models.PositiveIntegerField(default=0, editable=False)  # every review
+    usable_reviews = models.PositiveIntegerField(default=0, editable=False)  # without a conflict of interest
+    scored_reviews = models.PositiveIntegerField(default=0, editable=False)  # usable and scored
+    review_mean = models.FloatField(null=True, editable=False)  # mean weighted score of the scored ones
+    ranking_mean = models.FloatField(null=True, editable=False)  # the same, rounded to 3 (the ranking's tie-break)
+    normalised_score = models.FloatField(null=True, editable=False)  # strictness-normalised, rounded to 3
 
     class Meta:
         ordering = ["-updated_at"]
@@ -284,7 +313,15 @@ class Application(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["cohort", "applicant"], name="one_application_per_person_cohort"),
         ]
-        indexes = [models.Index(fields=["cohort", "status"])]
+        indexes = [
+            models.Index(fields=["cohort", "status"]),
+            models.Index(fields=["cohort", "status", "usable_reviews"], name="application_review_coverage"),
+            models.Index(F("cohort"), F("submitted_at").desc(), F("id"), name="application_queue_newest"),
+            models.Index(F("cohort"), F("review_total"), F("id"), name="application_queue_fewest"),
+            models.Index(F("cohort"), Coalesce(F("review_mean"), -1.0).desc(), F("id"), name="application_queue_best_mean"),
+            models.Index(F("cohort"), F("normalised_score").desc(nulls_last=True), F("ranking_mean").desc(nulls_last=True),
+                         F("id"), name="application_ranking"),
+        ]
 
     def __str__(self):
         return f"{self.applicant} → {self.cohort}"
@@ -382,3 +419,16 @@ class ApplicationEvent(models.Model):
 
     def __str__(self):
         return f"{self.from_status} → {self.to_status}"
+
+
+class DuplicateScan(models.Model):
+    """The stored result of the near-duplicate check of a cohort's applications (programs.tasks)."""
+
+    cohort = models.OneToOneField(Cohort, on_delete=models.CASCADE, related_name="duplicate_scan")
+    pairs = models.JSONField(default=list)  # [[first id, second id, similarity], ...], most similar first
+    fingerprint = models.CharField(max_length=64, blank=True)  # of the applications the scan saw
+    computed_at = models.DateTimeField(null=True, blank=True)
+    stale = models.BooleanField(default=False)  # an application changed since; a new scan is queued
+
+    def __str__(self):
+        return f"duplicates of {self.cohort_id}"

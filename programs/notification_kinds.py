@@ -12,3 +12,7 @@ MENTOR_ENROLLMENT = kinds.register(
 GROUP_INVITATION = kinds.register(
     "group_invitation", _("Invitations to group applications"), "programs/emails/group_invitation",
 )
+MENTOR_VOLUNTEERED = kinds.register(
+    "mentor_volunteered", _("A mentor offers to mentor and waits for approval (coordinators)"),
+    "programs/emails/mentor_volunteered",
+)

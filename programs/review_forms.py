@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import submit_button
 
+from .coordinator_selectors import MIN_REVIEWS
 from .models import Application, MentorEnrollment, Recommendation
 
 Status = Application.Status
@@ -50,10 +51,12 @@ class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_FILTER_CHOICES, required=False)
     preferred = forms.BooleanField(label=_("Named me as a preferred mentor"), required=False)
     unreviewed = forms.BooleanField(label=_("Not yet reviewed by me"), required=False)
+    fewer_reviews = forms.BooleanField(required=False)
     sort = forms.ChoiceField(label=_("Sort"), choices=MENTOR_SORTS, required=False)
 
     def __init__(self, *args, as_coordinator: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["fewer_reviews"].label = _("Awaiting a decision, fewer than %(min)d reviews") % {"min": MIN_REVIEWS}
         if as_coordinator:
             self.fields["sort"].choices = MENTOR_SORTS + COORDINATOR_SORTS
         self.helper = FormHelper()
@@ -63,7 +66,7 @@ class QueueFilterForm(forms.Form):
             Row(
                 Column("status", css_class="col-sm-6 col-lg-3"),
                 Column("sort", css_class="col-sm-6 col-lg-3"),
-                Column("preferred", "unreviewed", css_class="col-sm-8 col-lg-4 pt-lg-4"),
+                Column("preferred", "unreviewed", "fewer_reviews", css_class="col-sm-8 col-lg-4 pt-lg-4"),
                 Column(submit_button(_("Filter"), "mt-lg-4"), css_class="col-sm-4 col-lg-2"),
             )
         )
@@ -75,6 +78,7 @@ class QueueFilterForm(forms.Form):
             "status": data.get("status") or "",
             "preferred_only": bool(data.get("preferred")),
             "unreviewed_only": bool(data.get("unreviewed")),
+            "fewer_reviews": bool(data.get("fewer_reviews")),
             "sort": data.get("sort") or "-submitted_at",
         }
 

@@ -1,10 +1,7 @@
 """Reads for pages, scoped to what the person may see. Missing and forbidden both answer 404."""
-import math
-from collections import defaultdict
-
 from django.http import Http404
 
-from .models import Application, ApprovalStatus, Cohort, MentorEnrollment, Program, Review
+from .models import Application, ApprovalStatus, Cohort, MentorEnrollment, Program
 from .permissions import is_coordinator, is_site_admin
 
 
@@ -115,45 +112,23 @@ def reviewable_applications(cohort: Cohort):
     return cohort.applications.exclude(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
 
 
-MIN_REVIEWS_FOR_OWN_SCALE = 2
-
-
 def application_scores(cohort: Cohort) -> dict[int, dict]:
-    """Per application: weighted mean, strictness-normalised score and number of reviews.
+    """Per scored application: {"mean", "normalised", "count"} (weighted mean and strictness-normalised
+    score, both rounded to 3 places, and the number of scored reviews without a conflict).
 
-    Normalisation: each reviewer's scores become z-scores against that reviewer's own mean
-    and spread within the cohort, so a strict reviewer's 3 counts like a lenient one's 4.
-    One query, whatever the cohort's size.
+    Read from the numbers `services.review_numbers` stores when a review is written (the rule is
+    `review_numbers.normalised_scores`); one narrow query, no per-request recomputation.
     """
-    rows = list(
-        Review.objects.filter(application__cohort=cohort, conflict_of_interest=False, weighted_score__isnull=False)
-        .values_list("application_id", "reviewer_id", "weighted_score")
-    )
-    by_reviewer = defaultdict(list)
-    for _app, reviewer, score in rows:
-        by_reviewer[reviewer].append(score)
-    all_scores = [score for _a, _r, score in rows]
-    cohort_mean = sum(all_scores) / len(all_scores) if all_scores else 0.0
-    cohort_std = math.sqrt(sum((s - cohort_mean) ** 2 for s in all_scores) / len(all_scores)) if all_scores else 0.0
-    stats = {}
-    for reviewer, scores in by_reviewer.items():
-        if len(scores) < MIN_REVIEWS_FOR_OWN_SCALE:
-            # Too few reviews to know this reviewer's strictness: use the cohort's scale.
-            stats[reviewer] = (cohort_mean, cohort_std)
-            continue
-        mean = sum(scores) / len(scores)
-        var = sum((s - mean) ** 2 for s in scores) / len(scores)
-        stats[reviewer] = (mean, math.sqrt(var))
-    per_app = defaultdict(lambda: {"scores": [], "z": []})
-    for app, reviewer, score in rows:
-        mean, std = stats[reviewer]
-        per_app[app]["scores"].append(score)
-        per_app[app]["z"].append((score - mean) / std if std > 1e-9 else 0.0)
     return {
-        app: {
-            "mean": round(sum(d["scores"]) / len(d["scores"]), 3),
-            "normalised": round(sum(d["z"]) / len(d["z"]), 3),
-            "count": len(d["scores"]),
-        }
-        for app, d in per_app.items()
+        pk: {"mean": mean, "normalised": normalised, "count": count}
+        for pk, mean, normalised, count in Application.objects.filter(cohort=cohort, scored_reviews__gt=0)
+        .order_by().values_list("pk", "ranking_mean", "normalised_score", "scored_reviews")
     }
+
+
+def application_score(application: Application) -> dict | None:
+    """The same numbers for one application (already loaded: no query)."""
+    if not application.scored_reviews:
+        return None
+    return {"mean": application.ranking_mean, "normalised": application.normalised_score,
+            "count": application.scored_reviews}

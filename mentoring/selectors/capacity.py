@@ -53,9 +53,15 @@ def cohorts_with_places_left(queryset=None):
     )
 
 
+def places_taken(enrollment: MentorEnrollment) -> int:
+    """How many of this mentor's places in the cohort its mentorships hold."""
+    return Mentorship.objects.holding_a_place().filter(enrollment=enrollment).count()
+
+
 def capacity_left(enrollment: MentorEnrollment) -> int:
-    """How many more mentees this mentor's place in the cohort takes (may be negative if capacity was lowered)."""
-    return enrollment.capacity - Mentorship.objects.holding_a_place().filter(enrollment=enrollment).count()
+    """How many more mentees this mentor's place in the cohort takes (never below 0: programs refuses a
+    capacity below the places taken, see programs.services.register_places_taken)."""
+    return enrollment.capacity - places_taken(enrollment)
 
 
 def cohort_places_left(cohort: Cohort) -> int | None:

@@ -51,7 +51,7 @@ def next_cohorts_by_program(program_ids: Iterable[int], *, now=None) -> dict[int
 def volunteer_offer_text(mentorship: Mentorship, goals: Iterable[Goal]) -> str:
     """A first draft of “what you can offer”, from what the mentee worked on and learned."""
     goals = [g for g in goals if g.status != Goal.Status.DROPPED]
-    skills = sorted({skill.name for goal in goals for skill in goal.skills.all()})
+    skills = sorted({skill.local_name for goal in goals for skill in goal.skills.all()})
     parts = [_("I completed a mentorship in %(program)s (%(cohort)s).") % {
         "program": mentorship.cohort.program.name, "cohort": mentorship.cohort.name,
     }]

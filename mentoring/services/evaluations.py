@@ -22,6 +22,7 @@ from ..models import (
     Stage,
 )
 from ..selectors.capabilities import capability_check
+from . import emails
 from .lifecycle import PARTICIPANTS, _copy_state, _lock, transition
 
 RATING, TEXT = EvaluationQuestion.Kind.RATING, EvaluationQuestion.Kind.TEXT
@@ -159,6 +160,8 @@ def closure_submit(*, mentorship: Mentorship, actor, achieved: str, do_different
             transition(mentorship=locked, to=Mentorship.Status.COMPLETED, actor=actor,
                        note=_("Both people closed the mentorship."))
             _notify_closed(locked, closures)
+        else:
+            emails.closure_waiting(mentorship=locked, actor=actor)
     _copy_state(mentorship, locked)
     return closure
 

@@ -16,6 +16,7 @@ from ..deadlines import pair_dates, today
 from ..models import EarlyEndRequest, Mentorship, MentorshipEvent, MentorshipExtension, Role
 from ..selectors.capabilities import capability_check, transition_refused
 from ..selectors.capacity import capacity_left, cohort_places_left
+from . import emails
 
 PARTICIPANTS = (Role.MENTOR, Role.MENTEE)
 COORDINATOR = "coordinator"
@@ -130,6 +131,8 @@ def _named_transition(*, mentorship, actor, action, to, note=""):
         locked = _lock(mentorship)
         capability_check(action, mentorship=locked, actor=actor)
         transition(mentorship=locked, to=to, actor=actor, note=note)
+        event_id = MentorshipEvent.objects.filter(mentorship=locked).values_list("pk", flat=True).latest("pk")
+        emails.status_changed(mentorship=locked, actor=actor, action=action, event_id=event_id, note=note)
     return _copy_state(mentorship, locked)
 
 
@@ -177,10 +180,11 @@ def mentorship_dates_set(*, mentorship: Mentorship, actor, starts_on, ends_on, n
         previous = f"{locked.starts_on} – {locked.ends_on}"
         locked.starts_on, locked.ends_on = starts_on, ends_on
         locked.save(update_fields=["starts_on", "ends_on"])
-        MentorshipEvent.objects.create(
+        event = MentorshipEvent.objects.create(
             mentorship=locked, actor=actor, action=MentorshipEvent.Action.DATES,
             note=(f"{previous} → {starts_on} – {ends_on}. {note}").strip()[:500],
         )
+        emails.dates_changed(mentorship=locked, actor=actor, event_id=event.pk, reason=note.strip())
     return _copy_state(mentorship, locked)
 
 
@@ -198,10 +202,11 @@ def mentorship_extend(*, mentorship: Mentorship, actor, new_ends_on, reason: str
         )
         locked.ends_on = new_ends_on
         locked.save(update_fields=["ends_on"])
-        MentorshipEvent.objects.create(
+        event = MentorshipEvent.objects.create(
             mentorship=locked, actor=actor, action=MentorshipEvent.Action.EXTENDED,
             note=f"{extension.previous_ends_on} → {new_ends_on}: {reason}"[:500],
         )
+        emails.dates_changed(mentorship=locked, actor=actor, event_id=event.pk, reason=reason)
     _copy_state(mentorship, locked)
     return extension
 
@@ -295,5 +300,6 @@ def early_end_decline(*, request: EarlyEndRequest, actor, note: str = "") -> Ear
             mentorship=mentorship, actor=actor, action=MentorshipEvent.Action.EARLY_END_DECLINED,
             note=note.strip()[:500],
         )
+        emails.early_end_declined(mentorship=mentorship, request=locked_request, actor=actor)
     locked_request.mentorship = mentorship
     return locked_request

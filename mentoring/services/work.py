@@ -19,6 +19,7 @@ from ..models import (
 )
 from ..models.work import new_feed_token
 from ..selectors.capabilities import capability_check
+from . import emails
 from .lifecycle import _lock
 
 # --- Agreement ---------------------------------------------------------------------------------
@@ -52,10 +53,11 @@ def agreement_save(*, mentorship: Mentorship, actor, meeting_frequency: str, com
             agreement.mentor_accepted_at = agreement.mentee_accepted_at = None
             agreement.updated_by = actor
             agreement.save()
-        MentorshipEvent.objects.create(
+        event = MentorshipEvent.objects.create(
             mentorship=locked, actor=actor, action=MentorshipEvent.Action.AGREEMENT_SAVED,
             note=_("Changed after acceptance: both must accept again.") if reset else "",
         )
+        emails.agreement_waiting(mentorship=locked, agreement=agreement, actor=actor, event_id=event.pk, event="saved")
     return agreement
 
 
@@ -71,9 +73,11 @@ def agreement_accept(*, mentorship: Mentorship, actor) -> Agreement:
         if getattr(agreement, field) is None:
             setattr(agreement, field, timezone.now())
             agreement.save(update_fields=[field, "updated_at"])
-            MentorshipEvent.objects.create(
+            event = MentorshipEvent.objects.create(
                 mentorship=locked, actor=actor, action=MentorshipEvent.Action.AGREEMENT_ACCEPTED, note=role,
             )
+            emails.agreement_waiting(mentorship=locked, agreement=agreement, actor=actor, event_id=event.pk,
+                                     event="accepted")
     return agreement
 
 
@@ -141,7 +145,10 @@ def meeting_schedule(*, mentorship: Mentorship, actor, starts_at, duration_minut
                      agenda: str = "") -> Meeting:
     values = _meeting_values(starts_at=starts_at, duration_minutes=duration_minutes, location=location, agenda=agenda)
     capability_check("schedule_meeting", mentorship=mentorship, actor=actor)
-    return Meeting.objects.create(mentorship=mentorship, created_by=actor, **values)
+    with transaction.atomic():
+        meeting = Meeting.objects.create(mentorship=mentorship, created_by=actor, **values)
+        emails.meeting_changed(meeting=meeting, actor=actor, event="scheduled")
+    return meeting
 
 
 def meeting_update(*, meeting: Meeting, actor, starts_at, duration_minutes: int, location: str = "", agenda: str = "") -> Meeting:
@@ -150,11 +157,16 @@ def meeting_update(*, meeting: Meeting, actor, starts_at, duration_minutes: int,
     if meeting.is_cancelled:
         raise ValidationError(_("This meeting was cancelled."))
     calendar_changed = any(getattr(meeting, f) != values[f] for f in ("starts_at", "duration_minutes", "location", "agenda"))
+    previous_starts_at = meeting.starts_at
     for field, value in values.items():
         setattr(meeting, field, value)
-    if calendar_changed:
-        meeting.sequence += 1
-    meeting.save()
+    with transaction.atomic():
+        if calendar_changed:
+            meeting.sequence += 1
+        meeting.save()
+        if calendar_changed:
+            emails.meeting_changed(meeting=meeting, actor=actor, event="changed",
+                                   previous_starts_at=previous_starts_at if previous_starts_at != meeting.starts_at else None)
     return meeting
 
 
@@ -172,7 +184,9 @@ def meeting_cancel(*, meeting: Meeting, actor) -> Meeting:
         return meeting
     meeting.cancelled_at = timezone.now()
     meeting.sequence += 1
-    meeting.save(update_fields=["cancelled_at", "sequence", "updated_at"])
+    with transaction.atomic():
+        meeting.save(update_fields=["cancelled_at", "sequence", "updated_at"])
+        emails.meeting_changed(meeting=meeting, actor=actor, event="cancelled")
     return meeting
 
 

@@ -406,3 +406,22 @@ def test_the_final_evaluation_must_open_after_the_midpoint():
     with pytest.raises(ValidationError) as refused:
         settings.full_clean()
     assert "final_opens_percent" in refused.value.message_dict
+
+
+def test_a_mentor_cannot_lower_their_capacity_below_the_mentees_they_have(client):
+    """Found by the state machine: volunteering again with a smaller capacity left a mentor over capacity."""
+    p = pair()
+    enrollment = p.mentorship.enrollment
+    services.mentorship_create(enrollment=enrollment, mentee=make_mentee(name="Ada Second"), actor=p.coordinator)
+    client.force_login(p.mentor)
+    url = reverse("programs:volunteer", args=[p.cohort.pk])
+    response = client.post(url, {"capacity": 1, "offer": "Fewer calls now.", "topics": ""})
+    assert response.status_code == 200
+    assert "cannot be lower" in " ".join(response.context["form"].errors["capacity"])
+    assert "Fewer calls now." in response.content.decode()  # what was typed is kept
+    enrollment.refresh_from_db()
+    assert (enrollment.capacity, enrollment.offer) == (2, "Weekly calls and code review.")
+    response = client.post(url, {"capacity": 3, "offer": "More calls.", "topics": ""})
+    assert response.status_code == 302
+    enrollment.refresh_from_db()
+    assert enrollment.capacity == 3

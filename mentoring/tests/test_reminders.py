@@ -53,10 +53,10 @@ def test_mentorship_timeline_sends_each_reminder_once(django_capture_on_commit_c
         "In one hour: your meeting with Mira": 1,
         "Due tomorrow: Write the README": 1,
         "You and Mira have not met for 21 days": 1,
-        "Your Midpoint evaluation is due soon": 2,  # 7 days and 1 day before
-        "Your Midpoint evaluation is overdue": 1,
-        "Your Final evaluation is due soon": 2,
-        "Your Final evaluation is overdue": 1,
+        "Your midpoint evaluation is due soon": 2,  # 7 days and 1 day before
+        "Your midpoint evaluation is overdue": 1,
+        "Your final evaluation is due soon": 2,
+        "Your final evaluation is overdue": 1,
         # No "has come to its end" invitation to close: closing needs both final evaluations, never sent here.
     })
     mentor = subjects(p.mentor)

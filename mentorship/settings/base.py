@@ -149,7 +149,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("pt-br", _("Portuguese (Brazil)"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"
@@ -239,9 +239,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.tasks.reap_stuck_runs",
         "schedule": MATCHING_REAP_SECONDS,
     },
-    "mentor-requests-expire": {
-        "task": "mentor_requests.tasks.expire_mentorship_requests",
-        "schedule": 15 * 60.0,
+    # Direct requests expire in the due scan above (one home); this sweep queues near-duplicate
+    # scans whose enqueue was lost (the broker was down when an application changed).
+    "programs-scan-stale-duplicates": {
+        "task": "programs.tasks.scan_stale_duplicates",
+        "schedule": 300.0,
     },
 }
 MENTORSHIP_REQUEST_RESPONSE_DAYS = env.int("MENTORSHIP_REQUEST_RESPONSE_DAYS", default=7)

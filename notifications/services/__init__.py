@@ -14,12 +14,12 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from .. import kinds
 from ..models import Notification, NotificationPreference
+from .rendering import content_language, render_message  # noqa: F401 (re-exported)
 from .sending import (  # noqa: F401 (the send path, re-exported: callers use notifications.services)
     dispatch,
     dispatch_batch,
@@ -99,16 +99,6 @@ def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def render_message(*, kind: kinds.Kind, context: dict, language: str, unsubscribe_url: str | None, tz=None):
-    """Render in the recipient's language, with dates in their time zone."""
-    ctx = {**context, "site_url": settings.SITE_URL, "unsubscribe_url": unsubscribe_url}
-    with translation.override(language), timezone.override(tz or ZoneInfo("UTC")):
-        subject = render_to_string(f"{kind.template}.subject.txt", ctx).strip()
-        text = render_to_string(f"{kind.template}.txt", ctx)
-        html = render_to_string(f"{kind.template}.html", ctx)
-    return " ".join(subject.split()), text, html
-
-
 @dataclass
 class Message:
     """One message for notify_many()."""
@@ -119,6 +109,7 @@ class Message:
     to_email: str | None = None
     send_after: datetime | None = None
     topic: str = ""
+    attachments: list[dict] | None = None
 
 
 def _build(*, kind_obj: kinds.Kind, message: Message, enabled: bool, mode: str, now: datetime,
@@ -126,12 +117,13 @@ def _build(*, kind_obj: kinds.Kind, message: Message, enabled: bool, mode: str, 
     """An unsaved outbox row, rendered in the recipient's language, with its status and hold time."""
     user = message.user
     language = user_language(user) if user is not None else translation.get_language() or settings.LANGUAGE_CODE
-    headers, unsubscribe_url = {}, None
-    if user is not None and not kind_obj.security:
+    headers, unsubscribe_url = {"Content-Language": content_language(language)}, None
+    # The digest is a security kind (always sent once chosen) but carries its own one-click way out.
+    if user is not None and (not kind_obj.security or kind_obj.name == kinds.DIGEST.name):
         unsubscribe_url = absolute_url(
             reverse("notifications:unsubscribe", args=[unsubscribe_token(user=user, kind=kind_obj.name)])
         )
-        headers = {"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+        headers.update({"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
     if prerendered is not None:
         subject, text, html = prerendered
     else:
@@ -150,10 +142,12 @@ def _build(*, kind_obj: kinds.Kind, message: Message, enabled: bool, mode: str, 
             wake = quiet_hours_end(user=user, now=max(send_after or now, now))
             if wake is not None:
                 send_after = wake
+    url = (message.context or {}).get("url") or ""
     return Notification(
         user=user, to_email=message.to_email or user.email, kind=kind_obj.name, key=message.key[:255],
         language=language, subject=" ".join(subject.split())[:255], body_text=text, body_html=html, headers=headers,
-        status=status, send_after=send_after, topic=message.topic[:64],
+        status=status, send_after=send_after, topic=message.topic[:64], attachments=list(message.attachments or []),
+        link=(absolute_url(url) if url.startswith("/") else url)[:500],
     )
 
 
@@ -165,11 +159,13 @@ def _is_due(notification: Notification, now: datetime) -> bool:
 
 def notify(*, user=None, kind: str, context: dict | None = None, key: str, to_email: str | None = None,
            prerendered: tuple[str, str, str] | None = None, send_after: datetime | None = None,
-           topic: str = "") -> Notification:
+           topic: str = "", attachments: list[dict] | None = None) -> Notification:
     """Record that `user` must be told about `kind`, once per `key`, and send it after commit.
 
     `prerendered` (subject, text, html) is for mails that another library renders (allauth).
     Reminders wait for the end of the recipient's quiet hours, or go to their daily digest.
+    `attachments` ({"filename", "content", "mimetype"}, text content) are stored with the row, so a retry or
+    a "send again" carries them too.
     """
     kind_obj = kinds.get(kind)
     existing = Notification.objects.filter(key=key[:255]).first()
@@ -179,7 +175,8 @@ def notify(*, user=None, kind: str, context: dict | None = None, key: str, to_em
     now = timezone.now()
     row = _build(
         kind_obj=kind_obj, now=now, enabled=enabled, mode=mode, prerendered=prerendered,
-        message=Message(user=user, context=context or {}, key=key, to_email=to_email, send_after=send_after, topic=topic),
+        message=Message(user=user, context=context or {}, key=key, to_email=to_email, send_after=send_after, topic=topic,
+                        attachments=attachments),
     )
     try:
         with transaction.atomic():
@@ -248,6 +245,20 @@ def preference_set(*, user, kind: str, enabled: bool, mode: str | None = None) -
     NotificationPreference.objects.update_or_create(user=user, kind=kind, defaults=defaults)
 
 
+def digest_unsubscribe(*, user, resubscribe: bool = False) -> int:
+    """Turn off (or back on) every kind this person gets in their daily digest. Returns how many."""
+    return NotificationPreference.objects.filter(user=user, mode=NotificationPreference.Mode.DIGEST).update(
+        email_enabled=resubscribe, updated_at=timezone.now(),
+    )
+
+
+def digest_enabled(*, user) -> bool:
+    """Whether anything still reaches this person's daily digest."""
+    return NotificationPreference.objects.filter(
+        user=user, mode=NotificationPreference.Mode.DIGEST, email_enabled=True,
+    ).exists()
+
+
 def preferences_for(*, user) -> dict[str, bool]:
     stored = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "email_enabled"))
     return {k.name: stored.get(k.name, True) for k in kinds.optional_kinds()}
@@ -283,7 +294,7 @@ def digests_send(*, now: datetime | None = None) -> int:
         with transaction.atomic():
             digest = notify(
                 user=user, kind="digest", key=f"digest:{user.pk}:{local.date().isoformat()}",
-                context={"name": user.get_full_name(), "items": [{"subject": r.subject, "body": r.body_text} for r in rows]},
+                context={"name": user.get_full_name(), "items": [{"subject": r.subject, "link": r.link} for r in rows]},
             )
             Notification.objects.filter(pk__in=[r.pk for r in rows], status=Notification.Status.DIGEST).update(
                 status=Notification.Status.SENT, sent_at=now, digest=digest,

@@ -127,6 +127,8 @@ def notification_send(*, notification_id: int) -> str:
     )
     if notification.body_html:
         message.attach_alternative(notification.body_html, "text/html")
+    for attachment in notification.attachments or []:  # stored with the row: every attempt carries the same files
+        message.attach(attachment["filename"], attachment["content"], attachment.get("mimetype") or "text/plain")
     try:
         message.send()
     except (smtplib.SMTPException, OSError) as exc:

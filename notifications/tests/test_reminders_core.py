@@ -56,7 +56,11 @@ def test_digest_gathers_reminders_once_a_day_after_nine_local(django_capture_on_
             assert services.digests_send() == 1
             assert services.digests_send() == 0
     assert len(mail.outbox) == 1
-    assert "2 updates" in mail.outbox[0].subject and "Hello A" in mail.outbox[0].body and "Hello B" in mail.outbox[0].body
+    digest = mail.outbox[0]
+    assert "2 updates" in digest.subject
+    # Compact: one line per item (its subject), not each email pasted whole with its greeting.
+    assert digest.body.count("- Welcome to Mentorship") == 2
+    assert "Hello A" not in digest.body and "Hello B" not in digest.body
     assert Notification.objects.filter(key__in=["d1", "d2"], status="sent").count() == 2
 
 

@@ -11,6 +11,7 @@ from notifications.services import notify
 from ..kinds import GROUP, ORGANIZATION, PROJECT, applicant_type
 from ..models import Answer, Application, ApplicationEvent, ApplicationPreference, ApprovalStatus, Cohort, MentorEnrollment
 from ..permissions import is_coordinator
+from .duplicates import duplicate_scan_request
 
 Status = Application.Status
 
@@ -125,6 +126,8 @@ def application_save(*, application: Application, actor, data: dict, answers: di
             for rank, mentor in enumerate(preferences, start=1)
             if mentor is not None
         )
+        if application.status != Status.DRAFT:
+            duplicate_scan_request(cohort_id=application.cohort_id)  # the texts reviewers compare changed
         if old_cv:
             storage = application.cv.storage
 
@@ -214,6 +217,7 @@ def application_submit(*, application: Application, actor) -> Application:
             ) % {"n": limit})
         application.submitted_at = timezone.now()
         _transition(application, Status.SUBMITTED, actor=actor)
+        duplicate_scan_request(cohort_id=application.cohort_id)
         if applicant_type(cohort.program.kind) == GROUP:
             _invite_group_members(application)
     return application
@@ -224,7 +228,10 @@ def application_withdraw(*, application: Application, actor) -> Application:
         raise PermissionDenied
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
+        was_draft = application.status == Status.DRAFT
         _transition(application, Status.WITHDRAWN, actor=actor)
+        if not was_draft:
+            duplicate_scan_request(cohort_id=application.cohort_id)  # it leaves the compared set
     return application
 
 

@@ -1,6 +1,9 @@
 """Mentors volunteer for a cohort; coordinators approve or decline."""
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,16 +14,39 @@ from ..permissions import is_coordinator
 from ..phases import NO_NEW_MENTORS
 from .applications import InvalidTransition
 
+# How many places of an enrollment are taken. Mentoring (above programs) registers the count of the
+# mentorships holding a place, so programs refuses a capacity below it without importing mentoring.
+_places_taken_providers: list[Callable[[MentorEnrollment], int]] = []
+
+
+def register_places_taken(provider: Callable[[MentorEnrollment], int]) -> Callable[[MentorEnrollment], int]:
+    if provider not in _places_taken_providers:
+        _places_taken_providers.append(provider)
+    return provider
+
+
+def _check_capacity(enrollment: MentorEnrollment, capacity: int) -> None:
+    taken = sum(provider(enrollment) for provider in _places_taken_providers)
+    if capacity < taken:
+        raise ValidationError(
+            {"capacity": _("You already mentor %(n)d people in this cohort: the capacity cannot be lower.") % {"n": taken}},
+            code="capacity_below_taken",
+        )
+
 
 def mentor_enrollment_request(*, mentor, cohort: Cohort, capacity: int, offer: str = "", topics: str = "") -> MentorEnrollment:
-    enrollment = MentorEnrollment.objects.filter(cohort=cohort, mentor=mentor).first()
-    if enrollment is not None and enrollment.status in (ApprovalStatus.PENDING, ApprovalStatus.APPROVED):
-        enrollment.capacity, enrollment.offer, enrollment.topics = capacity, offer, topics
-        enrollment.save(update_fields=["capacity", "offer", "topics"])
-        return enrollment
-    if cohort.phase in NO_NEW_MENTORS:
-        raise ValidationError(_("This cohort no longer takes new mentors."))
     with transaction.atomic():
+        # The enrollment row is locked as mentorship_create locks it, so a capacity change and a new pair
+        # queue up behind each other and the capacity never ends below the places taken.
+        enrollment = MentorEnrollment.objects.select_for_update().filter(cohort=cohort, mentor=mentor).first()
+        if enrollment is not None:
+            _check_capacity(enrollment, capacity)
+        if enrollment is not None and enrollment.status in (ApprovalStatus.PENDING, ApprovalStatus.APPROVED):
+            enrollment.capacity, enrollment.offer, enrollment.topics = capacity, offer, topics
+            enrollment.save(update_fields=["capacity", "offer", "topics"])
+            return enrollment
+        if cohort.phase in NO_NEW_MENTORS:
+            raise ValidationError(_("This cohort no longer takes new mentors."))
         if enrollment is None:
             try:
                 with transaction.atomic():
@@ -34,7 +60,9 @@ def mentor_enrollment_request(*, mentor, cohort: Cohort, capacity: int, offer: s
             enrollment.capacity, enrollment.offer, enrollment.topics = capacity, offer, topics
             enrollment.decided_by, enrollment.decided_at = None, None
             enrollment.save()
-        _notify_enrollment(enrollment, event=f"requested:{enrollment.created_at.timestamp()}:{timezone.now().timestamp()}")
+        event = f"requested:{enrollment.created_at.timestamp()}:{timezone.now().timestamp()}"
+        _notify_enrollment(enrollment, event=event)
+        _notify_coordinators(enrollment, event=event)
     return enrollment
 
 
@@ -64,6 +92,21 @@ def mentor_enrollment_withdraw(*, enrollment: MentorEnrollment, actor) -> Mentor
         enrollment.status = ApprovalStatus.WITHDRAWN
         enrollment.save(update_fields=["status"])
     return enrollment
+
+
+def _notify_coordinators(enrollment: MentorEnrollment, *, event: str) -> None:
+    """The program's coordinators approve or decline a new mentor: each is told."""
+    cohort = enrollment.cohort
+    for coordinator in cohort.program.coordinators.filter(is_active=True).select_related("profile"):
+        notify(
+            user=coordinator, kind="mentor_volunteered", key=f"enrollment:{enrollment.pk}:{event}:coordinator:{coordinator.pk}",
+            topic=f"cohort:{cohort.pk}",
+            context={
+                "name": coordinator.get_full_name(), "mentor": enrollment.mentor.get_full_name(),
+                "program": cohort.program.name, "cohort": cohort.name, "capacity": enrollment.capacity,
+                "offer": enrollment.offer, "url": reverse("programs:mentor_enrollments", args=[cohort.pk]),
+            },
+        )
 
 
 def _notify_enrollment(enrollment: MentorEnrollment, *, event: str) -> None:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from ..models import Application, Review
 from ..permissions import is_approved_mentor
 from .applications import Status, _transition
+from .review_numbers import review_write
 
 
 def weighted_score(*, criteria, scores: dict) -> float | None:
@@ -45,7 +46,10 @@ def review_submit(*, application: Application, reviewer, scores: dict, recommend
         clean_scores[str(criterion.pk)] = value
     if conflict_of_interest:
         clean_scores, recommendation = {}, ""  # a conflicted reviewer does not score
-    with transaction.atomic():
+    with transaction.atomic(), review_write(cohort_id=application.cohort_id):
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status in (Status.DRAFT, Status.WITHDRAWN):
+            raise ValidationError(_("This application is not open for review."))
         review, _created = Review.objects.update_or_create(
             application=application, reviewer=reviewer,
             defaults={
@@ -57,7 +61,7 @@ def review_submit(*, application: Application, reviewer, scores: dict, recommend
                 "conflict_details": conflict_details,
             },
         )
-        locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked.status == Status.SUBMITTED and not conflict_of_interest:
             _transition(locked, Status.UNDER_REVIEW, actor=reviewer)
+        # review_write refreshes the cohort's stored review numbers here, before the commit.
     return review

@@ -7,7 +7,9 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory, make_mentee, make_mentor
-from programs.models import Answer, Application, ApprovalStatus, MentorEnrollment, Review
+from programs import services
+from programs.models import Answer, Application, ApprovalStatus, DuplicateScan, MentorEnrollment, Review
+from programs.tasks import scan_duplicates
 from programs.tests.factories import ApplicationFactory, CohortFactory, EnrollmentFactory, cohort_scenario
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +26,12 @@ OTHER_ESSAY = (
     "I would like to become a confident Python developer, contribute a first pull request to pandas, "
     "and understand packaging well enough to publish the cleaning tools my team keeps copying by hand "
     "between laptops and shared drives every single season."
+)
+
+THIRD_ESSAY = (
+    "Coral reefs are my field: I count fish in underwater photographs and I would like the counting to be done "
+    "by a model I can trust. I hope to learn how to label images together with volunteers, train and validate "
+    "a detector, and publish the pipeline so that other marine stations can reuse it on their own surveys."
 )
 
 
@@ -138,27 +146,37 @@ def test_dashboard_ranked_list_filters_by_status_and_pages_by_100(client):
     assert [row.application.pk for row in only] == [waitlisted.pk]
 
 
-def test_dashboard_flags_possible_duplicates_with_links_to_both(client):
+def test_dashboard_flags_possible_duplicates_from_the_stored_scan_with_links_to_both(
+    client, django_capture_on_commit_callbacks,
+):
     scenario = cohort_scenario(applications=0, mentors=0)
     original = ApplicationFactory(cohort=scenario.cohort, applicant=make_mentee(name="Original Author"), motivation=ESSAY)
     copied_text = ESSAY.replace("telescope", "satellite").replace("every week", "each week")
     copy = ApplicationFactory(cohort=scenario.cohort, applicant=make_mentee(name="Copy Cat"), motivation=copied_text)
     different = ApplicationFactory(cohort=scenario.cohort, applicant=make_mentee(name="Own Words"), motivation=OTHER_ESSAY)
     client.force_login(scenario.coordinator)
-    response = client.get(reverse("programs:cohort_dashboard", args=[scenario.cohort.pk]))
+    url = reverse("programs:cohort_dashboard", args=[scenario.cohort.pk])
+    response = client.get(url)  # a page view computes nothing and queues nothing
+    assert response.context["duplicates"] == [] and "Not checked yet" in response.content.decode()
+    assert not DuplicateScan.objects.exists()
+
+    assert scan_duplicates(scenario.cohort.pk) == "scanned"  # what the task does after applications change
+    response = client.get(url)
     pairs = [(p["first"], p["second"]) for p in response.context["duplicates"]]
     assert pairs == [(original.pk, copy.pk)]
     assert different.pk not in {pk for pair in pairs for pk in pair}
     panel = response.content.decode().split('id="duplicate-list"')[1].split("</ul>")[0]
     assert reverse("programs:review", args=[original.pk]) in panel and reverse("programs:review", args=[copy.pk]) in panel
     assert "Copy Cat" in panel and "Original Author" in panel
+    assert 'id="duplicate-scan-time">Checked ' in response.content.decode()
 
-    # An edit that makes the copy original again clears the flag (the cache follows changes).
-    copy.motivation = OTHER_ESSAY.replace("epidemiology", "ecology")
-    copy.save()
-    different.motivation = "Short."
-    different.save()
-    response = client.get(reverse("programs:cohort_dashboard", args=[scenario.cohort.pk]))
+    # An edit that makes the copy original again queues a new scan after commit, which clears the flag.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_save(
+            application=copy, actor=copy.applicant, data={"motivation": THIRD_ESSAY},
+            answers={scenario.questions[0].pk: "A survey cleaner."}, preferences=[],
+        )
+    response = client.get(url)
     assert response.context["duplicates"] == []
 
 

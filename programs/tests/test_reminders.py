@@ -61,7 +61,7 @@ def test_cohort_timeline_reminders_each_sent_once(django_capture_on_commit_callb
     # One review digest a day from the opening day through the deadline day (days 0..17: the deadline is at
     # 12:00 UTC and the digest goes at 09:00), plus the 48 h deadline reminder.
     assert mentor_mail["1 application waits for your review in Open Source Internships"] == 18
-    assert mentor_mail["Reviews for Open Source Internships are due in two days"] == 1
+    assert mentor_mail["Reviews for Open Source Internships are due in 2 days"] == 1
 
     with django_capture_on_commit_callbacks(execute=True):
         services.application_decide(application=submitted, status=Application.Status.ACCEPTED,

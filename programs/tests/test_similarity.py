@@ -107,11 +107,12 @@ def test_two_thousand_applications_take_well_under_a_few_seconds():
     texts = [essay(rng, rng.randint(120, 260)) for _ in range(2000)]
     texts[1999] = lightly_edited(texts[123], rng)
     texts[1500] = texts[42]
-    start = time.perf_counter()
+    # CPU time, not wall time: a busy shared machine must not fail a speed claim about our code.
+    start = time.process_time()
     pairs = find_near_duplicates(list(enumerate(texts)))
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert {(p.first, p.second) for p in pairs} == {(123, 1999), (42, 1500)}
-    assert elapsed < 2.0, f"{elapsed:.2f}s for 2,000 applications"
+    assert elapsed < 2.0, f"{elapsed:.2f} CPU seconds for 2,000 applications"
 
 
 def test_bands_must_divide_the_signature():

@@ -19,31 +19,33 @@ RANKED_PAGE_SIZE = 100
 
 @login_required
 def cohort_dashboard(request, cohort_pk):
+    """Everything here reads stored numbers and one page of rows: constant queries and time as the
+    cohort grows (bench/programs_pages.py)."""
     cohort = selectors.cohort_get_for_coordinator(user=request.user, pk=cohort_pk)
     status = request.GET.get("status", "")
     if status not in dict(STATUS_FILTER_CHOICES):
         status = ""
-    scores = selectors.application_scores(cohort)
-    stats = coordinator_selectors.review_stats(cohort)
-    rows = coordinator_selectors.reviewable_rows(cohort)
-    page = Paginator(coordinator_selectors.ranked_application_ids(rows, scores, status=status), RANKED_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    coverage_total, coverage = coordinator_selectors.review_coverage(rows, stats)
+    counts = coordinator_selectors.status_counts(cohort)
+    paginator = Paginator(coordinator_selectors.ranked_applications(cohort, status=status), RANKED_PAGE_SIZE)
+    paginator.count = coordinator_selectors.ranked_count(counts, status=status)  # known: no second COUNT
+    page = paginator.get_page(request.GET.get("page"))
+    coverage_total, coverage = coordinator_selectors.review_coverage(cohort)
+    duplicates = coordinator_selectors.possible_duplicates(cohort)
     return render(request, "programs/coordinator/dashboard.html", {
         "cohort": cohort,
-        "counts": coordinator_selectors.status_counts(cohort),
+        "counts": counts,
         "coverage": coverage,
         "coverage_total": coverage_total,
         "min_reviews": coordinator_selectors.MIN_REVIEWS,
-        "mentor_load": coordinator_selectors.mentor_review_load(cohort, stats),
+        "mentor_load": coordinator_selectors.mentor_review_load(cohort),
         "pending_mentors": coordinator_selectors.pending_enrollment_count(cohort),
         "page": page,
-        "rows": coordinator_selectors.ranked_rows(list(page.object_list), scores, stats),
+        "rows": coordinator_selectors.ranked_rows(page.object_list, first_rank=page.start_index()),
         "status": status,
         "status_choices": STATUS_FILTER_CHOICES,
         "querystring": f"status={status}" if status else "",
-        "duplicates": coordinator_selectors.possible_duplicates(cohort),
+        "duplicates": duplicates.pairs,
+        "duplicate_scan": duplicates,
         "reminders": topic_summary(topic=f"cohort:{cohort.pk}"),
         "panels": [panel for panel in (provide(cohort) for provide in COHORT_DASHBOARD_PANELS) if panel],
     })

@@ -15,7 +15,7 @@ from ..permissions import is_approved_mentor, is_coordinator
 from ..review_forms import QueueFilterForm, ReviewForm, VolunteerForm
 
 QUEUE_PAGE_SIZE = 25
-QUEUE_PARAMS = ("status", "preferred", "unreviewed", "sort")
+QUEUE_PARAMS = ("status", "preferred", "unreviewed", "fewer_reviews", "sort")
 
 
 @login_required
@@ -60,26 +60,30 @@ def volunteer(request, cohort_pk):
     })
 
 
-def _queue_for(request, cohort):
-    as_coordinator = is_coordinator(request.user, cohort.program)
+def _queue_for(request, cohort, *, as_coordinator: bool | None = None):
+    if as_coordinator is None:
+        as_coordinator = is_coordinator(request.user, cohort.program)
     form = QueueFilterForm(request.GET or None, as_coordinator=as_coordinator)
+    filters = form.filters()
     queue = coordinator_selectors.review_queue(
-        cohort=cohort, reviewer=request.user, as_coordinator=as_coordinator, **form.filters(),
+        cohort=cohort, reviewer=request.user, as_coordinator=as_coordinator, **filters,
     )
+    sort_key = coordinator_selectors.queue_sort_key(sort=filters["sort"], as_coordinator=as_coordinator)
     query = request.GET.copy()
-    for key in list(query):
-        if key not in QUEUE_PARAMS:
-            query.pop(key)
-    return form, queue, as_coordinator, query.urlencode()
+    for param in list(query):
+        if param not in QUEUE_PARAMS:
+            query.pop(param)
+    return form, queue, sort_key, as_coordinator, query.urlencode()
 
 
 @login_required
 def review_queue(request, cohort_pk):
     cohort = selectors.cohort_get_for_reviewer(user=request.user, pk=cohort_pk)
-    form, queue, as_coordinator, querystring = _queue_for(request, cohort)
+    form, queue, _keys, as_coordinator, querystring = _queue_for(request, cohort)
     page = Paginator(queue, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "programs/reviews/queue.html", {
         "cohort": cohort, "form": form, "page": page, "querystring": querystring, "as_coordinator": as_coordinator,
+        "min_reviews": coordinator_selectors.MIN_REVIEWS,
     })
 
 
@@ -91,9 +95,11 @@ def review_application(request, pk):
     criteria = list(cohort.criteria.all())
     reviews = list(coordinator_selectors.reviews_of(application))
     mine = next((r for r in reviews if r.reviewer_id == request.user.pk), None)
-    can_review = application.status != application.Status.WITHDRAWN and is_approved_mentor(request.user, cohort.pk)
-    _form, queue, _coord, querystring = _queue_for(request, cohort)
-    previous_pk, next_pk, position, total = coordinator_selectors.queue_neighbours(queue, application.pk)
+    # A "reviewer" role is an approved mentor who does not coordinate the program (selectors.application_role).
+    approved = role == "reviewer" or is_approved_mentor(request.user, cohort.pk)
+    can_review = application.status != application.Status.WITHDRAWN and approved
+    _form, queue, key, _coord, querystring = _queue_for(request, cohort, as_coordinator=role == "coordinator")
+    previous_pk, next_pk, position, total = coordinator_selectors.queue_neighbours(queue, application, key)
 
     form = None
     if request.method == "POST":
@@ -123,7 +129,7 @@ def review_application(request, pk):
     return render(request, "programs/reviews/review.html", {
         "application": application, "cohort": cohort, "role": role, "form": form, "mine": mine,
         "can_review": can_review, "show_others": show_others, "others": others, "other_count": len(reviews) - (mine is not None),
-        "scores": selectors.application_scores(cohort).get(application.pk) if show_others else None,
+        "scores": selectors.application_score(application) if show_others else None,
         "previous_pk": previous_pk, "next_pk": next_pk, "position": position, "total": total,
         "querystring": querystring,
     })

@@ -33,4 +33,20 @@
       box.setAttribute("aria-label", name.trim().slice(0, 120));
     }
   });
+  // Searchable selects (accounts/widgets.py): load the vendored Tom Select and its glue only when a page has one.
+  var enhanced = document.querySelector("[data-widget][data-assets-js]");
+  if (enhanced) {
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = enhanced.dataset.assetsCss;
+    document.head.appendChild(css);
+    var lib = document.createElement("script");
+    lib.src = enhanced.dataset.assetsJs;
+    lib.onload = function () {
+      var glue = document.createElement("script");
+      glue.src = enhanced.dataset.assetsGlue;
+      document.body.appendChild(glue);
+    };
+    document.body.appendChild(lib);
+  }
 })();

@@ -97,7 +97,8 @@ def test_a_whole_mentorship_in_two_browsers(page, chromium, live_server):
         mentee_page.get_by_role("textbox", name=re.compile("^Goal")).fill("Publish a package on PyPI")
         mentee_page.get_by_label("Status").select_option("in_progress")
         mentee_page.get_by_label("Progress (%)").fill("40")
-        mentee_page.get_by_role("checkbox", name="Python packaging").check()
+        mentee_page.get_by_role("combobox", name="Skills").fill("python pack")
+        mentee_page.keyboard.press("Enter")
         mentee_page.get_by_role("button", name="Add goal").click()
         expect(mentee_page.get_by_role("link", name="Publish a package on PyPI")).to_be_visible()
 

@@ -26,7 +26,7 @@ def apply(page, program_name, *, choose, goals):
     page.get_by_role("link", name=re.compile("Round 1")).first.click()
     page.get_by_role("link", name=re.compile("Apply")).first.click()
     choose()
-    page.get_by_label("Goals for this mentorship").fill(goals)
+    page.get_by_role("textbox", name=re.compile("Goals (of this collaboration|for your project)")).fill(goals)
     page.get_by_role("button", name="Submit application").click()
     expect(page.get_by_text(re.compile("submitted", re.I)).first).to_be_visible()
 
