@@ -128,3 +128,11 @@ def test_a_suggested_mentor_is_linked_only_when_the_mentee_may_open_their_profil
     assert f'href="{listed.get_absolute_url()}"' in section and "Yolanda" in section
     assert f'href="{unlisted.get_absolute_url()}"' not in section
     assert client.get(unlisted.get_absolute_url()).status_code == 404  # the link it would have been
+
+
+def test_every_page_links_a_favicon_that_exists(client):
+    from django.contrib.staticfiles import finders
+
+    html = client.get("/").content.decode()
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in html
+    assert finders.find("img/favicon.svg")
