@@ -73,7 +73,7 @@ def test_emails_go_out_in_the_recipients_portuguese(django_capture_on_commit_cal
     message = mail.outbox[0]
     assert message.subject == "Boas-vindas ao Mentorship"
     assert "Complete seu perfil" in message.body
-    assert '<html lang="pt-br">' in message.alternatives[0][0]
+    assert '<html lang="pt-br">' in message.alternatives[0][0].lower()
 
 
 def test_the_email_language_can_be_set_to_portuguese(client):
@@ -94,4 +94,4 @@ def test_the_html_part_of_an_email_names_its_language(django_capture_on_commit_c
     user = UserFactory(language=language)
     with django_capture_on_commit_callbacks(execute=True):
         services.notify(user=user, kind="welcome", context={"name": "Ana"}, key=f"welcome:{tag}")
-    assert f'<html lang="{tag}">' in mail.outbox[0].alternatives[0][0]
+    assert f'<html lang="{tag}">' in mail.outbox[0].alternatives[0][0].lower()
