@@ -28,42 +28,43 @@ def solve_flow(ei, ej, eq, cap, objective: str = "total", max_pairs: int | None 
     Every mentee takes at most one edge, mentor j at most cap[j].  objective="total" maximises
     the sum of eq (mentees may stay unmatched); "most_matched" maximises the number matched, then
     the sum.  ``max_pairs`` caps the number of chosen edges (the flow out of the source).
-    Returns a bool mask over the edges.  Deterministic for a given edge list.
+    Returns a bool mask over the edges.  Deterministic for a given edge list.  Arc arrays are
+    written once, in their final dtype (the graph is the largest object of a run).
     """
-    ei, ej, eq = (np.asarray(x, dtype=np.int64) for x in (ei, ej, eq))
     chosen = np.zeros(len(ei), dtype=bool)
-    usable = cap[ej] > 0
-    if not usable.any():
+    idx = np.flatnonzero(cap[ej] > 0)
+    if len(idx) == 0:
         return chosen
-    idx = np.flatnonzero(usable)
-    ui, inv_i = _compress(ei[idx])
-    uj, inv_j = _compress(ej[idx])
-    nu, nv = len(ui), len(uj)
+    all_usable = len(idx) == len(ei)
+    ui, inv_i = _compress(ei if all_usable else ei[idx])
+    uj, inv_j = _compress(ej if all_usable else ej[idx])
+    nu, nv, ne = len(ui), len(uj), len(idx)
     supply = nu if max_pairs is None else max(0, min(nu, int(max_pairs)))
     if supply == 0:
         return chosen
     src, sink = 0, nu + nv + 1
-    tails = [inv_i + 1, np.zeros(nu, np.int64), np.arange(nv) + nu + 1]
-    heads = [inv_j + nu + 1, np.arange(nu) + 1, np.full(nv, sink)]
-    caps = [np.ones(len(idx), np.int64), np.ones(nu, np.int64), cap[uj].astype(np.int64)]
-    costs = [-eq[idx], np.zeros(nu, np.int64), np.zeros(nv, np.int64)]
+    n_arcs = ne + nu + nv + (1 if objective == "total" else 0)
+    tails = np.empty(n_arcs, np.int32)
+    heads = np.empty(n_arcs, np.int32)
+    caps = np.ones(n_arcs, np.int64)
+    costs = np.zeros(n_arcs, np.int64)
+    tails[:ne] = inv_i + 1
+    heads[:ne] = inv_j + nu + 1
+    del inv_i, inv_j
+    np.negative(eq if all_usable else eq[idx], out=costs[:ne])
+    tails[ne : ne + nu], heads[ne : ne + nu] = src, np.arange(1, nu + 1)
+    tails[ne + nu : ne + nu + nv], heads[ne + nu : ne + nu + nv] = np.arange(nu + 1, nu + nv + 1), sink
+    caps[ne + nu : ne + nu + nv] = cap[uj]
     if objective == "total":  # a bypass arc lets mentees stay unmatched
-        tails.append(np.array([src]))
-        heads.append(np.array([sink]))
-        caps.append(np.array([nu], np.int64))
-        costs.append(np.zeros(1, np.int64))
+        tails[-1], heads[-1], caps[-1] = src, sink, nu
     smcf = min_cost_flow.SimpleMinCostFlow()
-    smcf.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate(tails).astype(np.int32),
-        np.concatenate(heads).astype(np.int32),
-        np.concatenate(caps).astype(np.int64),
-        np.concatenate(costs).astype(np.int64),
-    )
+    smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+    del tails, heads, caps, costs
     smcf.set_nodes_supplies(np.array([src, sink], np.int32), np.array([supply, -supply], np.int64))
     status = smcf.solve() if objective == "total" else smcf.solve_max_flow_with_min_cost()
     if status != smcf.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed with status {status}")
-    flows = np.asarray(smcf.flows(np.arange(len(idx), dtype=np.int32)))
+    flows = np.asarray(smcf.flows(np.arange(ne, dtype=np.int32)))
     chosen[idx[flows > 0]] = True
     return chosen
 
@@ -117,12 +118,12 @@ def solve_canonical(mentee_rank, mentor_rank, ei, ej, eq, cap, objective="total"
     """``solve_flow`` + ``prefer_lower_rank`` on the graph renumbered by stable key ranks, arcs
     sorted by (mentee rank, mentor rank): the same graph in any input order gives the same
     matching.  Returns a bool mask over the given edges."""
-    ri, rj = mentee_rank[ei], mentor_rank[ej]
-    o = np.argsort(ri * (int(rj.max()) + 1 if len(rj) else 1) + rj, kind="stable")
+    m = len(mentor_rank)
+    o = np.argsort(mentee_rank[ei] * m + mentor_rank[ej], kind="stable")
     cap_r = np.empty_like(cap)
     cap_r[mentor_rank] = cap
-    eq_o = np.asarray(eq, dtype=np.int64)[o]
-    sub = prefer_lower_rank(ri[o], rj[o], eq_o, solve_flow(ri[o], rj[o], eq_o, cap_r, objective, max_pairs))
+    ri, rj, eq_o = mentee_rank[ei[o]], mentor_rank[ej[o]], np.asarray(eq, dtype=np.int64)[o]
+    sub = prefer_lower_rank(ri, rj, eq_o, solve_flow(ri, rj, eq_o, cap_r, objective, max_pairs))
     chosen = np.zeros(len(ei), dtype=bool)
     chosen[o] = sub
     return chosen
