@@ -91,11 +91,13 @@ def _copy(rows: list[dict]) -> None:
     sql = f"COPY {quote(MatchProposal._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
     with connection.cursor() as cursor:  # (Django's query log, when on, records the COPY like any query)
         cursor.copy_expert(sql, buffer)
+        # The foreign keys are checked now rather than at commit, so that a run's "write" time includes them.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def proposals_write(rows: list[dict]) -> int:
-    """Insert the proposals (inside the caller's transaction): one COPY on Postgres at any size, `bulk_create`
-    elsewhere. Returns how many statements went around `connection.execute_wrapper` (the COPY), so that a
+    """Insert the proposals (inside the caller's transaction): one COPY on Postgres at any size (and one statement
+    to check its foreign keys at once), `bulk_create` elsewhere. Returns how many statements went around `connection.execute_wrapper` (the COPY), so that a
     run's query count can include them."""
     if not rows:
         return 0
