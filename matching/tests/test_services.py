@@ -7,10 +7,11 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.tests.factories import UserFactory, make_mentee
 from matching import engine as E
-from matching import services
+from matching import selectors, services
 from matching.models import MatchingSettings, MatchProposal, MatchRun, PairRule, UnmatchedReason
+from matching.pool import approved_enrollments, matching_pool
 from matching.problem import build_cohort_problem
-from matching.reasons import MENTEE, MENTOR, reasons_for
+from matching.reasons import MENTEE, MENTOR, pair_components, reasons_for
 from matching.selectors import best_fit_applications_for_mentor, top_mentors_for_application
 from matching.services.output import proposals_write
 from mentoring.models import Mentorship
@@ -424,6 +425,32 @@ def test_best_fit_applications_for_a_mentor(django_assert_max_num_queries):
     assert [s.application.pk for s in suggestions] == [made.a.pk, made.b.pk]
     assert suggestions[0].reasons[0].startswith("2 shared skills")
     assert best_fit_applications_for_mentor(made.cohort, UserFactory()) == []
+
+
+def test_suggestions_explain_only_the_pairs_shown_and_match_explaining_everyone(monkeypatch):
+    """Every pair is scored, only the k shown are explained; the list is what explaining every pair and keeping
+    the k best eligible would give (best score first, ties to the earlier row)."""
+    scenario, enrollments, applications = realistic_cohort(applications=40, mentors=12, seed=7)
+    mentor = enrollments[0].mentor
+    cp = build_cohort_problem(
+        cohort=scenario.cohort, params=services.matching_settings_get(cohort=scenario.cohort).parameters(),
+        applications=matching_pool(scenario.cohort).exclude(applicant=mentor),
+        enrollments=approved_enrollments(scenario.cohort).filter(mentor=mentor), include_reviews=False, include_rules=False,
+    )
+    every = pair_components(cp, [(i, 0) for i in range(cp.n_mentees)])
+    ranked = sorted((i for i, c in enumerate(every) if c["facts"]["eligible"]), key=lambda i: (-every[i]["total"], i))[:5]
+    explained = []
+    real = selectors.pair_components
+    def counting(cp, pairs, **kw):
+        explained.append(len(pairs))
+        return real(cp, pairs, **kw)
+
+    monkeypatch.setattr(selectors, "pair_components", counting)
+
+    suggestions = best_fit_applications_for_mentor(scenario.cohort, mentor, k=5)
+    assert explained == [5]
+    assert [s.application.pk for s in suggestions] == [cp.application_ids[i] for i in ranked]
+    assert [s.components for s in suggestions] == [every[i] for i in ranked]
 
 
 def test_best_fit_reads_preferences_as_ranked_you():
