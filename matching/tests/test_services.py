@@ -93,6 +93,17 @@ def test_a_whole_run_takes_the_same_number_of_queries_for_10_and_200_application
         assert run_small.query_count == run_large.query_count
 
 
+def test_a_run_records_wall_and_cpu_time_of_every_phase():
+    made = hand_made_cohort()
+    run, _created = services.run_request(cohort=made.cohort, actor=made.coordinator)
+    assert services.run_execute(run_id=run.pk) == "done"
+    run.refresh_from_db()
+    phases = ["load", "build", "score", "assign_optimal", "assign_stable", "assign_greedy", "explain", "write", "total"]
+    assert set(run.timings) == {*phases, *(f"{p}_cpu" for p in phases)}
+    assert all(v >= 0 for v in run.timings.values())
+    assert run.timings["total"] >= sum(run.timings[p] for p in phases[:-1]) - 0.01
+
+
 def test_proposals_written_by_copy_read_back_as_written():
     """What the COPY writes (text with tabs, backslashes and quotes, JSON, NULLs, booleans) reads back the same."""
     made = hand_made_cohort()
