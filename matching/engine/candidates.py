@@ -14,6 +14,7 @@ from .factors import factors
 from .problem import SCORE_SCALE, Problem, Weights
 
 Q_NONE = np.iinfo(np.int64).min  # "no eligible mentor" / ineligible marker
+TILE = None  # mentors per column tile; None: about 1 MiB of dense mentor columns (tests set it small)
 
 
 @dataclass
@@ -78,8 +79,10 @@ def scan(p: Problem, wn: dict, rows, top_k: int, min_q: int | None, *, col_shift
     ok = np.ones(1, dtype=np.bool_) if col_ok is None else np.ascontiguousarray(col_ok, dtype=np.bool_)
     if "by_rank" not in p._cache:
         p._cache["by_rank"] = by_rank(p)
+    tile = TILE or (m if len(fac.dense) == 0 else max(2048, (1 << 20) // (4 * len(fac.dense))))
+    tile = int(min(m, tile))
     oj, oq, on, best = kernels.scan_rows(
-        rows, k, m, *fac.kernel_args(), p.mentor_rank, p._cache["by_rank"], shift, col_shift is not None,
+        rows, k, m, tile, *fac.kernel_args(), p.mentor_rank, p._cache["by_rank"], shift, col_shift is not None,
         floor, row_floor is not None, ok, col_ok is not None, np.int64(min_q or 0), min_q is not None,
     )
     keep = np.arange(k)[None, :] < on[:, None]

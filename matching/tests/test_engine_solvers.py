@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import itertools
 
 import numpy as np
@@ -10,6 +11,8 @@ from scipy.optimize import linear_sum_assignment
 
 from matching import engine as E
 from matching.tests.test_engine import random_problem, units
+
+candidates_module = importlib.import_module("matching.engine.candidates")  # the module, not the function
 
 # --------------------------------------------------------------------------- solvers vs brute force
 
@@ -97,7 +100,7 @@ def test_max_pairs_caps_every_mode_and_the_certificate(seed):
         E.assign(p, max_pairs=-1)
 
 
-def test_max_pairs_certificate_on_a_wider_cohort():
+def test_max_pairs_certificate_on_a_wider_cohort(tiles):
     p = random_problem(42, 60, 15, max_cap=3, text=False)
     s = E.score_matrix(p)
     for cap in (5, 20, 35):
@@ -124,7 +127,7 @@ def slot_lsa_optimum(s, cap, max_pairs=None):
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_optimal_equals_linear_sum_assignment_on_slots(seed):
+def test_optimal_equals_linear_sum_assignment_on_slots(seed, tiles):
     p = random_problem(100 + seed, 60, 15, max_cap=3, text=False)
     s = E.score_matrix(p)
     assert (s[np.isfinite(s)] >= 0).all()
@@ -138,7 +141,14 @@ def test_optimal_equals_linear_sum_assignment_on_slots(seed):
     assert E.assign(p, top_k=2).total_units <= best
 
 
-def test_candidates_are_exact_top_k_with_languages_and_forbidden_pairs():
+@pytest.fixture(params=[None, 16], ids=["one-tile", "tiles-of-16"])
+def tiles(request, monkeypatch):
+    """Run with the default column tile and with tiles of 16 mentors (several tiles per row)."""
+    monkeypatch.setattr(candidates_module, "TILE", request.param)
+    return request.param
+
+
+def test_candidates_are_exact_top_k_with_languages_and_forbidden_pairs(tiles):
     rng = np.random.default_rng(7)
     n, m, k = 400, 60, 7
     langs_a = [["es"] if i < 300 else ["en", "fr"] if i % 2 else ["en"] for i in range(n)]
