@@ -202,6 +202,7 @@ class CohortRows:
         self.place_index = {row.pk: j for j, row in enumerate(self.places)}
         self.mentor_j = {row.mentor_id: j for j, row in enumerate(self.places)}
         self.applicant_i = {row.applicant_id: i for i, row in enumerate(self.apps)}
+        self.preferences = self.preferences or [[] for _ in self.apps]
 
 
 def _read_skills(rows: CohortRows, app_pks, mentor_pks) -> None:
@@ -237,7 +238,6 @@ def _read_interests_and_languages(rows: CohortRows, applicant_pks, mentor_pks) -
 
 
 def _read_preferences(rows: CohortRows, app_pks) -> None:
-    rows.preferences = [[] for _ in rows.apps]
     for app_id, mentor_id in ApplicationPreference.objects.filter(application_id__in=app_pks).order_by(
         "application_id", "rank",
     ).values_list("application_id", "mentor_id"):
@@ -333,8 +333,6 @@ def cohort_rows_load(
     _read_interests_and_languages(rows, applicant_pks, mentor_pks)
     if include_preferences:
         _read_preferences(rows, app_pks)
-    else:
-        rows.preferences = [[] for _ in rows.apps]
     if include_reviews:
         _read_reviews(rows, cohort)
     _read_conflicts(rows, cohort)
