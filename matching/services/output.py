@@ -97,8 +97,8 @@ def _copy(rows: list[dict]) -> None:
 
 def proposals_write(rows: list[dict]) -> int:
     """Insert the proposals (inside the caller's transaction): one COPY on Postgres at any size (and one statement
-    to check its foreign keys at once), `bulk_create` elsewhere. Returns how many statements went around `connection.execute_wrapper` (the COPY), so that a
-    run's query count can include them."""
+    to check its foreign keys at once), `bulk_create` elsewhere. Returns how many statements went around
+    `connection.execute_wrapper` (the COPY), so that a run's query count can include them."""
     if not rows:
         return 0
     if connection.vendor == "postgresql":
