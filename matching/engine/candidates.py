@@ -14,7 +14,7 @@ from .factors import factors
 from .problem import SCORE_SCALE, Problem, Weights
 
 Q_NONE = np.iinfo(np.int64).min  # "no eligible mentor" / ineligible marker
-TILE = None  # mentors per column tile; None: about 1 MiB of dense mentor columns (tests set it small)
+TILE = None  # mentors per column tile; None: >= 8192, about 2 MiB of dense mentor columns (tests set it small)
 
 
 @dataclass
@@ -79,7 +79,7 @@ def scan(p: Problem, wn: dict, rows, top_k: int, min_q: int | None, *, col_shift
     ok = np.ones(1, dtype=np.bool_) if col_ok is None else np.ascontiguousarray(col_ok, dtype=np.bool_)
     if "by_rank" not in p._cache:
         p._cache["by_rank"] = by_rank(p)
-    tile = TILE or (m if len(fac.dense) == 0 else max(2048, (1 << 20) // (4 * len(fac.dense))))
+    tile = TILE or (m if len(fac.dense) == 0 else max(8192, (1 << 21) // (4 * len(fac.dense))))
     tile = int(min(m, tile))
     oj, oq, on, best = kernels.scan_rows(
         rows, k, m, tile, *fac.kernel_args(), p.mentor_rank, p._cache["by_rank"], shift, col_shift is not None,
