@@ -1,22 +1,26 @@
-"""End-to-end matching through Django and Postgres: load the cohort, score, assign, write the proposals.
+"""End-to-end matching through Django and Postgres: load the cohort, build, score, assign, explain, write.
 
-    .venv/bin/python bench/matching_e2e.py                      # 500 x 100 and 5,000 x 1,000, 3 runs each
-    .venv/bin/python bench/matching_e2e.py --sizes 5000x1000 --repeat 5
+    .venv/bin/python bench/matching_e2e.py                 # 500 x 100, 5,000 x 1,000 and 20,000 x 4,000, 3 runs each
+    .venv/bin/python bench/matching_e2e.py --sizes 5000x1000,20000x4000 --repeat 3 --reuse
 
 Uses DATABASE_URL (default postgres://postgres@127.0.0.1:5432/mentorship_bench): the database is
 created with createdb when missing and migrated; the cohorts are built with bulk_create (skills in
 15 fields with Zipf-like popularity, interests, goals and bios from field vocabularies, 1-3 of 8
 languages, 13 time zones, hours, capacities 1-5, ranked preferences, reviews with some conflicts of
-interest, a few locks and rule-outs) and deleted at the end (--keep to keep them).
+interest, a few locks and rule-outs) and deleted at the end (--keep to keep them, --reuse to run on
+the kept ones again).
 
-Each run is what the Celery task does (matching.services.run_execute): one SQL query count per run
-is printed for both sizes (it must not grow with the cohort), next to two baselines measured in the
-same process: a bare `SELECT 1` round trip, and fetching the loader's rows alone (its SQL replayed,
-no Python work on the rows).
+Each run is what the Celery task does (matching.services.run_execute), after the engine's compiled
+kernels are loaded (as a worker does once). Printed, all measured in this run: wall and CPU seconds
+per phase (the run's own timings) and in total; the load average with a warning when the machine is
+busy; every SQL statement of a run counted (the COPY included) and compared across the sizes; and
+same-run baselines: a bare `SELECT 1` round trip, the loader's SQL replayed with no Python work, a
+COPY of the run's proposal rows into an unindexed table, and a fixed Python loop (wall / CPU).
 """
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import random
 import statistics
@@ -65,13 +69,14 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import Language, Profile, Skill, utc_offset_minutes  # noqa: E402
-from matching.models import MatchingSettings, MatchRun, PairRule  # noqa: E402
-from matching.problem import build_cohort_problem  # noqa: E402
+from matching import engine as E  # noqa: E402
+from matching.models import MatchingSettings, MatchProposal, MatchRun, PairRule  # noqa: E402
+from matching.problem import cohort_rows_load  # noqa: E402
 from matching.services import run_execute  # noqa: E402
 from programs.models import (  # noqa: E402
     Application,
@@ -207,16 +212,8 @@ def build(n: int, m: int, tag: str, seed: int = 0) -> Cohort:
     return cohort
 
 
-class Counter:
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
 def select_one_ms(rounds: int = 2000) -> float:
+    """Baseline: one bare `SELECT 1` round trip."""
     with connection.cursor() as cursor:
         start = time.perf_counter()
         for _ in range(rounds):
@@ -226,9 +223,9 @@ def select_one_ms(rounds: int = 2000) -> float:
 
 
 def rows_alone_s(cohort: Cohort, rounds: int = 3) -> tuple[float, int, int]:
-    """Replay the loader's SQL and fetch every row: the floor for loading the cohort."""
+    """Baseline: replay the loader's SQL and fetch every row (no Python work on them): the floor for loading."""
     with CaptureQueriesContext(connection) as ctx:
-        build_cohort_problem(cohort=cohort)
+        cohort_rows_load(cohort=cohort)
     statements = [q["sql"] for q in ctx.captured_queries]
     times, n_rows = [], 0
     for _ in range(rounds):
@@ -242,86 +239,202 @@ def rows_alone_s(cohort: Cohort, rounds: int = 3) -> tuple[float, int, int]:
     return statistics.median(times), len(statements), n_rows
 
 
+def plain_insert_s(run: MatchRun, rounds: int = 3) -> tuple[float, int, int]:
+    """Baseline: the run's own proposal rows, read back as COPY text, COPYed into an unindexed temporary table with no
+    foreign keys and committed: the floor for writing those bytes from this process."""
+    table = MatchProposal._meta.db_table
+    with connection.cursor() as cursor:
+        data = io.StringIO()
+        cursor.copy_expert(f'COPY (SELECT * FROM "{table}" WHERE run_id = {int(run.pk)}) TO STDOUT', data)
+    payload = data.getvalue()
+    times = []
+    for _ in range(rounds):
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE TEMP TABLE bench_plain (LIKE "{table}")')
+        start = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.copy_expert("COPY bench_plain FROM STDIN", io.StringIO(payload))
+        times.append(time.perf_counter() - start)
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE bench_plain")
+    return statistics.median(times), payload.count("\n"), len(payload.encode())
+
+
+def cpu_probe_ms(rounds: int = 5) -> tuple[float, float]:
+    """Baseline: a fixed pure-Python loop, wall and CPU ms (its wall / CPU ratio shows how contended the machine is)."""
+    walls, cpus = [], []
+    for _ in range(rounds):
+        wall, cpu = time.perf_counter(), time.process_time()
+        total = 0
+        for k in range(300_000):
+            total += k * k % 7
+        walls.append((time.perf_counter() - wall) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def backend_cpu_s() -> float | None:
+    """CPU seconds the Postgres backend serving this connection has used (None when its /proc entry is not readable,
+    e.g. Postgres on another machine)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def measure(cohort: Cohort, repeat: int) -> dict:
-    totals, queries, phases, runs = [], [], {}, []
+    """`repeat` runs as the Celery task does them; every SQL statement counted (COPY included)."""
+    totals, cpus, db_cpus, queries, recorded, phases, runs = [], [], [], [], [], {}, []
     for _ in range(repeat):
         run = MatchRun.objects.create(cohort=cohort, parameters=cohort.matching_settings.parameters(),
                                       heartbeat_at=timezone.now())
-        counter = Counter()
-        start = time.perf_counter()
-        with connection.execute_wrapper(counter):
+        db_cpu = backend_cpu_s()
+        start, cpu = time.perf_counter(), time.process_time()
+        with CaptureQueriesContext(connection) as ctx:
             outcome = run_execute(run_id=run.pk)
         totals.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+        db_after = backend_cpu_s()
+        db_cpus.append(None if db_cpu is None or db_after is None else db_after - db_cpu)
         assert outcome == "done", (outcome, MatchRun.objects.get(pk=run.pk).error)
         run.refresh_from_db()
-        queries.append(counter.count)
+        queries.append(len(ctx.captured_queries))
+        recorded.append(run.query_count)
         runs.append(run)
         for key, value in run.timings.items():
             phases.setdefault(key, []).append(value)
     return {
-        "total": statistics.median(totals), "all": totals, "queries": queries, "run": runs[-1],
-        "phases": {k: statistics.median(v) for k, v in phases.items()},
+        "total": statistics.median(totals), "cpu": statistics.median(cpus), "all": totals, "queries": queries,
+        "db_cpu": None if None in db_cpus else statistics.median(db_cpus),
+        "recorded": recorded, "run": runs[-1], "phases": {k: statistics.median(v) for k, v in phases.items()},
     }
 
 
-def cleanup(tag_cohorts: list[Cohort]) -> None:
-    for cohort in tag_cohorts:
+def bench_cohort(n: int, m: int, seed: int, reuse: bool) -> tuple[Cohort, bool]:
+    """The bench cohort of this size (reused with --reuse when a kept one exists), and whether it was built now."""
+    tag = f"{n}x{m}-s{seed}"
+    if reuse:
+        cohort = Cohort.objects.filter(name=f"Bench {tag}", program__slug=f"bench-{tag}").first()
+        if cohort is not None:
+            return cohort, False
+    Program.objects.filter(slug=f"bench-{tag}").delete()
+    get_user_model().objects.filter(email__endswith=f"-{tag}@{BENCH_DOMAIN}").delete()
+    return build(n, m, tag=tag, seed=seed), True
+
+
+def cleanup(cohorts: list[Cohort]) -> None:
+    for cohort in cohorts:
         Program.objects.filter(pk=cohort.program_id).delete()
     get_user_model().objects.filter(email__endswith=f"@{BENCH_DOMAIN}").delete()
 
 
+def load_line() -> str:
+    one, five, fifteen = os.getloadavg()
+    cores = os.cpu_count() or 1
+    busy = one > 0.75 * cores
+    warning = ""
+    if busy:
+        warning = f"  WARNING: busy machine (1-min load {one:.1f} on {cores} cores): wall times are inflated, compare CPU"
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {cores} cores{warning}"
+
+
+PHASES = ["load", "build", "score", "assign_optimal", "assign_stable", "assign_greedy", "explain", "write"]
+TARGETS = {(5000, 1000): 3.0, (20000, 4000): 10.0}
+
+
+def report(results: list[dict], repeat: int, loads: list[str]) -> None:
+    print()
+    print(f"End to end (matching.services.run_execute: the Celery task's work), Postgres, median of {repeat} runs")
+    print("per phase: wall s / CPU s of this process (Postgres's own CPU is not in it)")
+    header = f"{'cohort':>13} {'total':>11} " + " ".join(f"{p.replace('assign_', ''):>11}" for p in PHASES)
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        p = r["phases"]
+        cells = " ".join(f"{p.get(k, 0):5.2f}/{p.get(k + '_cpu', 0):5.2f}" for k in PHASES)
+        db = "" if r["db_cpu"] is None else f"   + Postgres backend CPU {r['db_cpu']:.2f} s"
+        print(f"{r['n']:>6} x {r['m']:<5} {r['total']:5.2f}/{r['cpu']:5.2f} {cells}{db}")
+    print()
+    print("Same-run baselines")
+    for r in results:
+        print(f"  {r['n']} x {r['m']}: SELECT 1 round trip {r['select_ms']:.3f} ms; loader's {r['statements']} queries alone "
+              f"(rows fetched, no Python work) {r['rows_s']:.3f} s for {r['rows']} rows; COPY of the run's "
+              f"{r['plain_rows']} proposal rows ({r['plain_bytes'] / 1e6:.1f} MB) into an unindexed table "
+              f"{r['plain_s']:.3f} s; fixed Python loop {r['probe_wall']:.0f} ms wall / {r['probe_cpu']:.0f} ms CPU")
+    print()
+    for r, load in zip(results, loads, strict=True):
+        run = r["run"]
+        print(f"{r['n']} x {r['m']}: runs {', '.join(f'{t:.2f}' for t in r['all'])} s; {run.matched_count} matched / "
+              f"{run.unmatched_count} unmatched {run.unmatched_by_reason}; totals optimal {run.optimal_total:.1f}, "
+              f"stable {run.stable_total:.1f}, greedy {run.greedy_total:.1f}; {load}")
+    for r in results:
+        target = TARGETS.get((r["n"], r["m"]))
+        if target is not None:
+            verdict = {True: "met", False: "NOT met"}
+            cpu = r["cpu"] + (r["db_cpu"] or 0)
+            print(f"target {r['n']} x {r['m']} under {target:.0f} s: wall {r['total']:.2f} s {verdict[r['total'] < target]}; "
+                  f"CPU (this process + its Postgres backend) {cpu:.2f} s {verdict[cpu < target]}")
+    print()
+    per_size = "; ".join(f"{r['n']} x {r['m']}: {'/'.join(map(str, sorted(set(r['queries']))))} "
+                         f"(run records {'/'.join(map(str, sorted(set(r['recorded']))))})" for r in results)
+    print(f"SQL statements per run, COPY included: {per_size}")
+    counts = {tuple(sorted(set(r["queries"]))) for r in results}
+    if len(results) < 2:
+        print("SQL statements across sizes: only one size measured, nothing to compare")
+    elif len(counts) == 1 and len(next(iter(counts))) == 1:
+        print(f"SQL statements across sizes: the same at all {len(results)} sizes measured in this run")
+    else:
+        print(f"SQL statements across sizes: NOT the same ({sorted(counts)})")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="500x100,5000x1000", help="applicants x mentors, comma separated")
+    parser.add_argument("--sizes", default="500x100,5000x1000,20000x4000", help="applicants x mentors, comma separated")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="keep the bench cohorts in the database")
+    parser.add_argument("--reuse", action="store_true", help="reuse cohorts kept by an earlier --keep run (implies --keep)")
     args = parser.parse_args()
+    args.keep = args.keep or args.reuse
     assert connection.vendor == "postgresql", "this bench measures Postgres: set DATABASE_URL"
     print(f"Database {connection.settings_dict['NAME']}: migrating ...", flush=True)
     call_command("migrate", verbosity=0)
+    print(load_line(), flush=True)
+    start = time.perf_counter()
+    E.warm()  # a worker loads the compiled kernels once; the runs below are what every later task costs
+    print(f"engine kernels loaded in {time.perf_counter() - start:.2f} s (not in the figures below)", flush=True)
 
     sizes = [tuple(int(x) for x in s.split("x")) for s in args.sizes.split(",")]
-    tag_base = f"{int(time.time())}-{os.getpid()}"
-    cohorts, results = [], []
+    cohorts, results, loads = [], [], []
     try:
         for n, m in sizes:
             start = time.perf_counter()
-            cohort = build(n, m, tag=f"{tag_base}-{n}x{m}", seed=n + m)
+            cohort, built = bench_cohort(n, m, seed=n + m, reuse=args.reuse)
             cohorts.append(cohort)
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")  # planner statistics, as autovacuum keeps them in production
-            print(f"built {n} applicants x {m} mentors in {time.perf_counter() - start:.1f} s", flush=True)
-            baseline_select = select_one_ms()
-            rows_s, n_statements, n_rows = rows_alone_s(cohort)
+            if built:
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")  # planner statistics, as autovacuum keeps them in production
+            print(f"{'built' if built else 'reused'} {n} applicants x {m} mentors in {time.perf_counter() - start:.1f} s",
+                  flush=True)
             result = measure(cohort, args.repeat)
-            result.update(n=n, m=m, select_ms=baseline_select, rows_s=rows_s, statements=n_statements, rows=n_rows)
+            loads.append(load_line())
+            rows_s, n_statements, n_rows = rows_alone_s(cohort)
+            plain_s, plain_rows, plain_bytes = plain_insert_s(result["run"])
+            probe_wall, probe_cpu = cpu_probe_ms()
+            result.update(n=n, m=m, select_ms=select_one_ms(), rows_s=rows_s, statements=n_statements, rows=n_rows,
+                          plain_s=plain_s, plain_rows=plain_rows, plain_bytes=plain_bytes,
+                          probe_wall=probe_wall, probe_cpu=probe_cpu)
             results.append(result)
+            print(f"  {n} x {m}: {result['total']:.2f} s wall, {result['cpu']:.2f} s CPU; {loads[-1]}", flush=True)
     finally:
         if not args.keep:
             start = time.perf_counter()
             cleanup(cohorts)
             print(f"bench data deleted in {time.perf_counter() - start:.1f} s", flush=True)
-
-    print()
-    print(f"End to end (matching.services.run_execute), Postgres, median of {args.repeat} runs")
-    header = (f"{'cohort':>13} {'total s':>8} {'load':>6} {'score':>6} {'optimal':>8} {'stable':>7} {'greedy':>7} "
-              f"{'explain':>8} {'write':>6} {'SQL queries':>12} {'rows alone s':>13} {'SELECT 1 ms':>12}")
-    print(header)
-    print("-" * len(header))
-    for r in results:
-        p = r["phases"]
-        print(f"{r['n']:>6} x {r['m']:<5} {r['total']:8.2f} {p['load']:6.2f} {p['score']:6.2f} {p['assign_optimal']:8.2f} "
-              f"{p['assign_stable']:7.2f} {p['assign_greedy']:7.2f} {p['explain']:8.2f} {p['write']:6.2f} "
-              f"{'/'.join(str(q) for q in sorted(set(r['queries']))):>12} {r['rows_s']:13.3f} {r['select_ms']:12.3f}")
-    print()
-    for r in results:
-        run = r["run"]
-        print(f"{r['n']} x {r['m']}: runs {', '.join(f'{t:.2f}' for t in r['all'])} s; loader = {r['statements']} queries "
-              f"returning {r['rows']} rows; {run.matched_count} matched / {run.unmatched_count} unmatched "
-              f"{run.unmatched_by_reason}; totals optimal {run.optimal_total:.1f}, stable {run.stable_total:.1f}, "
-              f"greedy {run.greedy_total:.1f}; total / rows-alone = {r['total'] / r['rows_s']:.1f}x")
-    counts = {tuple(sorted(set(r["queries"]))) for r in results}
-    print("SQL queries per run are the same for every size:", "yes" if len(counts) == 1 else f"NO {counts}")
+    report(results, args.repeat, loads)
 
 
 if __name__ == "__main__":

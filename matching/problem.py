@@ -1,14 +1,15 @@
 """Turn a cohort into the engine's Problem with a constant number of SQL queries.
 
-Every read is a bulk `values_list` (rows as tuples, no model instances); many-to-many data is
-read from the through tables, filtered by a subquery, so the number of queries is the same for
-10 applications as for 10,000.
+Two steps, timed apart by a run: `cohort_rows_load` reads the cohort in bulk (every read is one
+`.values()` query into named rows, no model instances; many-to-many data is read from the through
+tables, filtered by a subquery, so the number of queries is the same for 10 applications as for
+10,000), and `cohort_problem_from` builds the engine's Problem from those rows.
 """
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 from django.db.models import Q, QuerySet
@@ -31,6 +32,88 @@ def weights_from(params: dict) -> Weights:
 
 def _name(display_name: str | None, email: str) -> str:
     return display_name or email.split("@")[0]
+
+
+# --------------------------------------------------------------------------- named rows
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationRow:
+    """One application of the pool, its applicant's profile joined."""
+
+    pk: int
+    applicant_id: int
+    goals: str
+    hours_per_week: int | None  # what the application says; the profile's when empty
+    utc_offset_minutes: int | None
+    profile_hours: int | None
+    career_goals: str
+    display_name: str | None
+    email: str
+
+    LOOKUPS = {  # field -> what it reads, in field order
+        "pk": "pk", "applicant_id": "applicant_id", "goals": "goals", "hours_per_week": "hours_per_week",
+        "utc_offset_minutes": "applicant__profile__utc_offset_minutes", "profile_hours": "applicant__profile__hours_per_week",
+        "career_goals": "applicant__profile__career_goals", "display_name": "applicant__profile__display_name",
+        "email": "applicant__email",
+    }
+
+    @property
+    def name(self) -> str:
+        return _name(self.display_name, self.email)
+
+    @property
+    def text(self) -> str:
+        return f"{self.goals}\n{self.career_goals}"
+
+    @property
+    def hours(self) -> int:
+        return self.hours_per_week if self.hours_per_week is not None else (self.profile_hours or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class EnrollmentRow:
+    """One approved mentor place, the mentor's profile joined, places taken and left as mentoring counts them."""
+
+    pk: int
+    mentor_id: int
+    capacity: int
+    offer: str
+    topics: str
+    utc_offset_minutes: int | None
+    hours_per_week: int | None
+    bio: str
+    display_name: str | None
+    email: str
+    places_taken: int
+    places_left: int
+
+    LOOKUPS = {  # field -> what it reads, in field order
+        "pk": "pk", "mentor_id": "mentor_id", "capacity": "capacity", "offer": "offer", "topics": "topics",
+        "utc_offset_minutes": "mentor__profile__utc_offset_minutes", "hours_per_week": "mentor__profile__hours_per_week",
+        "bio": "mentor__profile__bio", "display_name": "mentor__profile__display_name", "email": "mentor__email",
+        "places_taken": "places_taken", "places_left": "places_left",
+    }
+
+    @property
+    def name(self) -> str:
+        return _name(self.display_name, self.email)
+
+    @property
+    def text(self) -> str:
+        return f"{self.bio}\n{self.offer}\n{self.topics}"
+
+
+for _row_class in (ApplicationRow, EnrollmentRow):
+    assert list(_row_class.LOOKUPS) == [f.name for f in fields(_row_class)], _row_class
+
+
+def _read_rows(queryset: QuerySet, row_class) -> list:
+    """`queryset` read into `row_class` instances in one query (tuples in `LOOKUPS` order, named at once)."""
+    return [row_class(*values) for values in queryset.order_by("pk").values_list(*row_class.LOOKUPS.values())]
+
+
+# --------------------------------------------------------------------------- what the engine gets back
 
 
 @dataclass
@@ -90,198 +173,227 @@ class CohortProblem:
         return len(shared), [self.skill_names.get(s, str(s)) for s in top]
 
 
-def build_cohort_problem(
+# --------------------------------------------------------------------------- reading the cohort
+
+
+@dataclass
+class CohortRows:
+    """Everything the loader read, indexed like the engine's rows (i: application, j: mentor place)."""
+
+    apps: list[ApplicationRow]
+    places: list[EnrollmentRow]
+    max_pairs: int | None
+    wanted: list[set] = field(default_factory=list)
+    expertise: list[set] = field(default_factory=list)
+    interests_of: dict[int, list] = field(default_factory=dict)  # user id -> skill ids
+    languages_of: dict[int, list] = field(default_factory=dict)  # user id -> language codes
+    language_names: dict[str, str] = field(default_factory=dict)
+    preferences: list[list[int]] = field(default_factory=list)  # per i: mentor indices by rank
+    review: np.ndarray | None = None
+    conflicts: set[tuple[int, int]] = field(default_factory=set)
+    rules: dict[tuple[int, int], str] = field(default_factory=dict)
+    ruled_out: list[tuple[int, int]] = field(default_factory=list)
+    locked: list[tuple[int, int]] = field(default_factory=list)
+    skill_names: dict[int, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.app_index = {row.pk: i for i, row in enumerate(self.apps)}
+        self.place_index = {row.pk: j for j, row in enumerate(self.places)}
+        self.mentor_j = {row.mentor_id: j for j, row in enumerate(self.places)}
+        self.applicant_i = {row.applicant_id: i for i, row in enumerate(self.apps)}
+        self.preferences = self.preferences or [[] for _ in self.apps]
+
+
+def _read_skills(rows: CohortRows, app_pks, mentor_pks) -> None:
+    """Skills each applicant wants (the application's) and each mentor knows (the profile's)."""
+    rows.wanted = [set() for _ in rows.apps]
+    for app_id, skill_id in Application.skills_wanted.through.objects.filter(application_id__in=app_pks).values_list(
+        "application_id", "skill_id",
+    ):
+        i = rows.app_index.get(app_id)
+        if i is not None:
+            rows.wanted[i].add(skill_id)
+    rows.expertise = [set() for _ in rows.places]
+    for user_id, skill_id in Profile.skills.through.objects.filter(profile__user_id__in=mentor_pks).values_list(
+        "profile__user_id", "skill_id",
+    ):
+        j = rows.mentor_j.get(user_id)
+        if j is not None:
+            rows.expertise[j].add(skill_id)
+
+
+def _read_interests_and_languages(rows: CohortRows, applicant_pks, mentor_pks) -> None:
+    both = Q(profile__user_id__in=applicant_pks) | Q(profile__user_id__in=mentor_pks)
+    interests_of: dict[int, list] = defaultdict(list)
+    for user_id, skill_id in Profile.interests.through.objects.filter(both).values_list("profile__user_id", "skill_id"):
+        interests_of[user_id].append(skill_id)
+    languages_of: dict[int, list] = defaultdict(list)
+    for user_id, code, name in Profile.languages.through.objects.filter(both).values_list(
+        "profile__user_id", "language__code", "language__name",
+    ):
+        languages_of[user_id].append(code)
+        rows.language_names[code] = name
+    rows.interests_of, rows.languages_of = interests_of, languages_of
+
+
+def _read_preferences(rows: CohortRows, app_pks) -> None:
+    for app_id, mentor_id in ApplicationPreference.objects.filter(application_id__in=app_pks).order_by(
+        "application_id", "rank",
+    ).values_list("application_id", "mentor_id"):
+        i, j = rows.app_index.get(app_id), rows.mentor_j.get(mentor_id)
+        if i is not None and j is not None:
+            rows.preferences[i].append(j)
+
+
+def _read_reviews(rows: CohortRows, cohort: Cohort) -> None:
+    """The strictness-normalised mean review of each application (NaN: none)."""
+    rows.review = np.full(len(rows.apps), np.nan)
+    for app_id, s in application_scores(cohort).items():
+        i = rows.app_index.get(app_id)
+        if i is not None and s.get("normalised") is not None and math.isfinite(s["normalised"]):
+            rows.review[i] = s["normalised"]
+
+
+def _read_conflicts(rows: CohortRows, cohort: Cohort) -> None:
+    """Conflicts of interest declared in reviews, and nobody mentors themselves."""
+    # (filtered by cohort, not by the two subqueries: conflicts are few, and Postgres plans this well even
+    # on freshly loaded tables without statistics, where the subquery form took seconds)
+    for app_id, reviewer_id in Review.objects.filter(
+        application__cohort=cohort, conflict_of_interest=True,
+    ).values_list("application_id", "reviewer_id"):
+        i, j = rows.app_index.get(app_id), rows.mentor_j.get(reviewer_id)
+        if i is not None and j is not None:
+            rows.conflicts.add((i, j))
+    for applicant_id, i in rows.applicant_i.items():
+        j = rows.mentor_j.get(applicant_id)
+        if j is not None:
+            rows.conflicts.add((i, j))
+
+
+def _read_rules(rows: CohortRows, cohort: Cohort) -> None:
+    """The coordinator's rules: rule-outs always apply; a lock is kept when no conflict, the mentor's
+    places and the cohort's maximum allow it (oldest first), otherwise it is ignored with a warning."""
+    locks_per_mentor: dict[int, int] = defaultdict(int)
+    for app_id, enrollment_id, kind in PairRule.objects.filter(cohort=cohort).order_by("created_at", "pk").values_list(
+        "application_id", "enrollment_id", "kind",
+    ):
+        i, j = rows.app_index.get(app_id), rows.place_index.get(enrollment_id)
+        if i is None or j is None:
+            continue  # the application was decided or the mentor left: the rule no longer applies
+        names = {"mentee": rows.apps[i].name, "mentor": rows.places[j].name}
+        if kind == PairRule.Kind.RULED_OUT:
+            rows.rules[(i, j)] = kind
+            rows.ruled_out.append((i, j))
+        elif (i, j) in rows.conflicts:
+            rows.warnings.append(_("A lock was ignored: %(mentee)s and %(mentor)s have a conflict of interest.") % names)
+        elif locks_per_mentor[j] >= max(0, rows.places[j].places_left):
+            rows.warnings.append(_("A lock was ignored: %(mentor)s has no place left for %(mentee)s.") % names)
+        elif rows.max_pairs is not None and len(rows.locked) >= rows.max_pairs:
+            rows.warnings.append(
+                _("A lock was ignored: the cohort has reached its maximum mentees (%(mentee)s).") % {"mentee": names["mentee"]},
+            )
+        else:
+            locks_per_mentor[j] += 1
+            rows.rules[(i, j)] = kind
+            rows.locked.append((i, j))
+
+
+def _read_skill_names(rows: CohortRows) -> None:
+    """Names of the skills that can be shared (for the reasons in words)."""
+    shareable = set().union(*rows.wanted) & set().union(*rows.expertise) if rows.apps and rows.places else set()
+    if shareable:
+        rows.skill_names = dict(Skill.objects.filter(pk__in=sorted(shareable)).values_list("pk", "name"))
+
+
+def cohort_rows_load(
     *,
     cohort: Cohort,
-    params: dict | None = None,
     applications: QuerySet | None = None,
     enrollments: QuerySet | None = None,
     include_reviews: bool = True,
     include_preferences: bool = True,
     include_rules: bool = True,
     exclude_matched: bool = True,
-) -> CohortProblem:
+) -> CohortRows:
+    """Read the cohort in bulk: the same number of queries whatever its size (see `build_cohort_problem`)."""
+    applications = matching_pool(cohort) if applications is None else applications
+    enrollments = approved_enrollments(cohort) if enrollments is None else enrollments
+    app_pks, applicant_pks = applications.values("pk"), applications.values("applicant_id")
+    mentor_pks = enrollments.values("mentor_id")
+
+    busy = set(Mentorship.objects.holding_a_place().filter(cohort=cohort).values_list("mentee_id", flat=True))
+    cohort_left = cohort_places_left(cohort)
+    rows = CohortRows(
+        apps=[a for a in _read_rows(applications, ApplicationRow) if not (exclude_matched and a.applicant_id in busy)],
+        places=_read_rows(enrollments_with_places_left(enrollments), EnrollmentRow),
+        max_pairs=None if cohort_left is None else max(0, cohort_left),
+    )
+    _read_skills(rows, app_pks, mentor_pks)
+    _read_interests_and_languages(rows, applicant_pks, mentor_pks)
+    if include_preferences:
+        _read_preferences(rows, app_pks)
+    if include_reviews:
+        _read_reviews(rows, cohort)
+    _read_conflicts(rows, cohort)
+    if include_rules:
+        _read_rules(rows, cohort)
+    _read_skill_names(rows)
+    return rows
+
+
+# --------------------------------------------------------------------------- building the problem
+
+
+def cohort_problem_from(rows: CohortRows, params: dict | None = None) -> CohortProblem:
+    """The engine's Problem from the rows read (no queries)."""
+    params = {**default_parameters(), **(params or {})}
+    apps, places = rows.apps, rows.places
+    languages_of, interests_of = rows.languages_of, rows.interests_of
+    problem = Problem.build(
+        mentee_skills_wanted=[sorted(s) for s in rows.wanted],
+        mentee_goals_text=[a.text for a in apps],
+        mentee_languages=[languages_of.get(a.applicant_id, []) for a in apps],
+        mentee_tz_offset_minutes=[a.utc_offset_minutes or 0 for a in apps],
+        mentee_hours=[a.hours for a in apps],
+        mentee_interests=[interests_of.get(a.applicant_id, []) for a in apps],
+        mentee_preferences=rows.preferences,
+        mentor_skills=[sorted(s) for s in rows.expertise],
+        mentor_text=[p.text for p in places],
+        mentor_languages=[languages_of.get(p.mentor_id, []) for p in places],
+        mentor_tz_offset_minutes=[p.utc_offset_minutes or 0 for p in places],
+        mentor_hours=[p.hours_per_week or 0 for p in places],
+        mentor_interests=[interests_of.get(p.mentor_id, []) for p in places],
+        mentor_capacity=[max(0, p.places_left) for p in places],
+        forbidden=sorted(rows.conflicts),
+        ruled_out=rows.ruled_out,
+        locked=rows.locked,
+        review_score=rows.review,
+        require_shared_language=bool(params.get("require_shared_language", True)),
+        # stable ids break every tie, so the pairs do not depend on the order the rows were read in
+        mentee_keys=[a.pk for a in apps],
+        mentor_keys=[p.pk for p in places],
+    )
+    return CohortProblem(
+        problem=problem, weights=weights_from(params), params=params,
+        application_ids=[a.pk for a in apps], applicant_ids=[a.applicant_id for a in apps],
+        mentee_names=[a.name for a in apps],
+        enrollment_ids=[p.pk for p in places], mentor_ids=[p.mentor_id for p in places],
+        mentor_names=[p.name for p in places],
+        capacity=[p.capacity for p in places], held=[p.places_taken for p in places],
+        wanted=[frozenset(s) for s in rows.wanted], expertise=[frozenset(s) for s in rows.expertise],
+        skill_names=rows.skill_names, language_names=rows.language_names,
+        conflicts=rows.conflicts, rules=rows.rules, max_pairs=rows.max_pairs, warnings=rows.warnings,
+    )
+
+
+def build_cohort_problem(*, cohort: Cohort, params: dict | None = None, **read) -> CohortProblem:
     """Read the cohort in bulk and build the engine's Problem.
 
     `applications` / `enrollments` narrow the two sides (default: the cohort's matching pool and
     approved mentors). Applicants who already hold a mentorship in the cohort are left out unless
     `exclude_matched` is False; mentors' capacity is what their mentorships leave free, and the
     number of new pairs is at most what the cohort's maximum mentees leaves (`max_pairs`).
+    `include_reviews`, `include_preferences`, `include_rules`: read those too (default yes).
     """
-    params = {**default_parameters(), **(params or {})}
-    applications = matching_pool(cohort) if applications is None else applications
-    enrollments = approved_enrollments(cohort) if enrollments is None else enrollments
-    app_pks = applications.values("pk")
-    applicant_pks = applications.values("applicant_id")
-    mentor_pks = enrollments.values("mentor_id")
-    warnings: list[str] = []
-
-    # 1. mentorships already holding a place in this cohort: busy mentees; the places the cohort has left
-    busy_mentees = set(Mentorship.objects.holding_a_place().filter(cohort=cohort).values_list("mentee_id", flat=True))
-    cohort_left = cohort_places_left(cohort)
-    max_pairs = None if cohort_left is None else max(0, cohort_left)
-
-    # 2. applications (one row each, profile joined)
-    app_rows = [
-        row for row in applications.order_by("pk").values_list(
-            "pk", "applicant_id", "goals", "hours_per_week", "applicant__profile__utc_offset_minutes",
-            "applicant__profile__hours_per_week", "applicant__profile__career_goals", "applicant__profile__display_name",
-            "applicant__email",
-        )
-        if not (exclude_matched and row[1] in busy_mentees)
-    ]
-    # 3. mentor places (one row each, profile joined, places taken and left as mentoring counts them)
-    enr_rows = list(enrollments_with_places_left(enrollments).order_by("pk").values_list(
-        "pk", "mentor_id", "capacity", "offer", "topics", "mentor__profile__utc_offset_minutes",
-        "mentor__profile__hours_per_week", "mentor__profile__bio", "mentor__profile__display_name", "mentor__email",
-        "places_taken", "places_left",
-    ))
-    app_index = {row[0]: i for i, row in enumerate(app_rows)}
-    enr_index = {row[0]: j for j, row in enumerate(enr_rows)}
-    mentor_j = {row[1]: j for j, row in enumerate(enr_rows)}
-    applicant_i = {row[1]: i for i, row in enumerate(app_rows)}
-    n, m = len(app_rows), len(enr_rows)
-
-    # 4. skills wanted (application), 5. expertise (mentor profile)
-    wanted: list[set] = [set() for _ in range(n)]
-    for app_id, skill_id in Application.skills_wanted.through.objects.filter(application_id__in=app_pks).values_list(
-        "application_id", "skill_id",
-    ):
-        i = app_index.get(app_id)
-        if i is not None:
-            wanted[i].add(skill_id)
-    expertise: list[set] = [set() for _ in range(m)]
-    for user_id, skill_id in Profile.skills.through.objects.filter(profile__user_id__in=mentor_pks).values_list(
-        "profile__user_id", "skill_id",
-    ):
-        if user_id in mentor_j:
-            expertise[mentor_j[user_id]].add(skill_id)
-
-    # 6. interests and 7. languages of both sides, one query each
-    both = Q(profile__user_id__in=applicant_pks) | Q(profile__user_id__in=mentor_pks)
-    interests_of: dict[int, list] = defaultdict(list)
-    for user_id, skill_id in Profile.interests.through.objects.filter(both).values_list("profile__user_id", "skill_id"):
-        interests_of[user_id].append(skill_id)
-    languages_of: dict[int, list] = defaultdict(list)
-    language_names: dict[str, str] = {}
-    for user_id, code, name in Profile.languages.through.objects.filter(both).values_list(
-        "profile__user_id", "language__code", "language__name",
-    ):
-        languages_of[user_id].append(code)
-        language_names[code] = name
-
-    # 8. preferences
-    preferences: list[list[int]] = [[] for _ in range(n)]
-    if include_preferences:
-        for app_id, mentor_id, _rank in ApplicationPreference.objects.filter(application_id__in=app_pks).order_by(
-            "application_id", "rank",
-        ).values_list("application_id", "mentor_id", "rank"):
-            i, j = app_index.get(app_id), mentor_j.get(mentor_id)
-            if i is not None and j is not None:
-                preferences[i].append(j)
-
-    # 9. reviews (strictness-normalised mean per application)
-    review = None
-    if include_reviews:
-        scores = application_scores(cohort)
-        review = np.full(n, np.nan)
-        for app_id, s in scores.items():
-            i = app_index.get(app_id)
-            if i is not None and s.get("normalised") is not None and math.isfinite(s["normalised"]):
-                review[i] = s["normalised"]
-
-    # 10. conflicts of interest declared in reviews, and nobody mentors themselves
-    conflicts: set[tuple[int, int]] = set()
-    # (filtered by cohort, not by the two subqueries: conflicts are few, and Postgres plans this well even
-    # on freshly loaded tables without statistics, where the subquery form took seconds)
-    for app_id, reviewer_id in Review.objects.filter(
-        application__cohort=cohort, conflict_of_interest=True,
-    ).values_list("application_id", "reviewer_id"):
-        i, j = app_index.get(app_id), mentor_j.get(reviewer_id)
-        if i is not None and j is not None:
-            conflicts.add((i, j))
-    for applicant_id, i in applicant_i.items():
-        if applicant_id in mentor_j:
-            conflicts.add((i, mentor_j[applicant_id]))
-
-    # 11. the coordinator's rules
-    capacity_left = [max(0, row[11]) for row in enr_rows]
-    rules: dict[tuple[int, int], str] = {}
-    ruled_out, locked = [], []
-    if include_rules:
-        locks_per_mentor: dict[int, int] = defaultdict(int)
-        for app_id, enrollment_id, kind in PairRule.objects.filter(cohort=cohort).order_by("created_at", "pk").values_list(
-            "application_id", "enrollment_id", "kind",
-        ):
-            i, j = app_index.get(app_id), enr_index.get(enrollment_id)
-            if i is None or j is None:
-                continue  # the application was decided or the mentor left: the rule no longer applies
-            if kind == PairRule.Kind.RULED_OUT:
-                rules[(i, j)] = kind
-                ruled_out.append((i, j))
-            elif (i, j) in conflicts:
-                warnings.append(_("A lock was ignored: %(mentee)s and %(mentor)s have a conflict of interest.") % {
-                    "mentee": _name(app_rows[i][7], app_rows[i][8]), "mentor": _name(enr_rows[j][8], enr_rows[j][9]),
-                })
-            elif locks_per_mentor[j] >= capacity_left[j]:
-                warnings.append(_("A lock was ignored: %(mentor)s has no place left for %(mentee)s.") % {
-                    "mentee": _name(app_rows[i][7], app_rows[i][8]), "mentor": _name(enr_rows[j][8], enr_rows[j][9]),
-                })
-            elif max_pairs is not None and len(locked) >= max_pairs:
-                warnings.append(_("A lock was ignored: the cohort has reached its maximum mentees (%(mentee)s).") % {
-                    "mentee": _name(app_rows[i][7], app_rows[i][8]),
-                })
-            else:
-                locks_per_mentor[j] += 1
-                rules[(i, j)] = kind
-                locked.append((i, j))
-
-    # 12. names of the skills that can be shared (for the reasons in words)
-    shareable = set().union(*wanted) & set().union(*expertise) if n and m else set()
-    skill_names = dict(Skill.objects.filter(pk__in=sorted(shareable)).values_list("pk", "name")) if shareable else {}
-
-    problem = Problem.build(
-        mentee_skills_wanted=[sorted(s) for s in wanted],
-        mentee_goals_text=[f"{row[2]}\n{row[6]}" for row in app_rows],
-        mentee_languages=[languages_of.get(row[1], []) for row in app_rows],
-        mentee_tz_offset_minutes=[row[4] or 0 for row in app_rows],
-        mentee_hours=[row[3] if row[3] is not None else (row[5] or 0) for row in app_rows],
-        mentee_interests=[interests_of.get(row[1], []) for row in app_rows],
-        mentee_preferences=preferences,
-        mentor_skills=[sorted(s) for s in expertise],
-        mentor_text=[f"{row[7]}\n{row[3]}\n{row[4]}" for row in enr_rows],
-        mentor_languages=[languages_of.get(row[1], []) for row in enr_rows],
-        mentor_tz_offset_minutes=[row[5] or 0 for row in enr_rows],
-        mentor_hours=[row[6] or 0 for row in enr_rows],
-        mentor_interests=[interests_of.get(row[1], []) for row in enr_rows],
-        mentor_capacity=capacity_left,
-        forbidden=sorted(conflicts),
-        ruled_out=ruled_out,
-        locked=locked,
-        review_score=review,
-        require_shared_language=bool(params.get("require_shared_language", True)),
-        # stable ids break every tie, so the pairs do not depend on the order the rows were read in
-        mentee_keys=[row[0] for row in app_rows],
-        mentor_keys=[row[0] for row in enr_rows],
-    )
-    return CohortProblem(
-        problem=problem,
-        weights=weights_from(params),
-        params=params,
-        application_ids=[row[0] for row in app_rows],
-        applicant_ids=[row[1] for row in app_rows],
-        mentee_names=[_name(row[7], row[8]) for row in app_rows],
-        enrollment_ids=[row[0] for row in enr_rows],
-        mentor_ids=[row[1] for row in enr_rows],
-        mentor_names=[_name(row[8], row[9]) for row in enr_rows],
-        capacity=[row[2] for row in enr_rows],
-        held=[row[10] for row in enr_rows],
-        wanted=[frozenset(s) for s in wanted],
-        expertise=[frozenset(s) for s in expertise],
-        skill_names=skill_names,
-        language_names=language_names,
-        conflicts=conflicts,
-        rules=rules,
-        max_pairs=max_pairs,
-        warnings=warnings,
-    )
+    return cohort_problem_from(cohort_rows_load(cohort=cohort, **read), params)

@@ -46,6 +46,25 @@ def _round(x: float, digits: int) -> float:
     return round(float(x), digits) if math.isfinite(float(x)) else 0.0
 
 
+def shared_terms_of_pairs(text, i: np.ndarray, j: np.ndarray, limit: int = 3) -> list[list[str]]:
+    """`text.shared_terms(i, j, limit)` for many pairs in one sparse product (the same terms, in the same
+    order: largest contribution first, ties alphabetical), instead of one sparse product per pair."""
+    out: list[list[str]] = [[] for _ in range(len(i))]
+    if len(i) == 0 or text.mentee_tfidf.shape[1] == 0:
+        return out
+    prod = text.mentee_tfidf[i].multiply(text.mentor_tfidf[j]).tocoo()
+    if prod.nnz == 0:
+        return out
+    order = np.lexsort((prod.col, -prod.data, prod.row))
+    rows, cols = prod.row[order], prod.col[order]
+    first = np.searchsorted(rows, rows, side="left")
+    keep = (np.arange(len(rows)) - first) < limit
+    vocab = text.vocab
+    for r, c in zip(rows[keep].tolist(), cols[keep].tolist(), strict=True):
+        out[r].append(vocab[c])
+    return out
+
+
 def pair_components(cp: CohortProblem, pairs, *, text_terms: bool = True) -> list[dict]:
     """For each (i, j): {"total", "values", "points", "weights", "facts"}, JSON-ready. Vectorised by the engine;
     the per-pair Python work is only the names (set intersections of a few skill ids)."""
@@ -54,6 +73,7 @@ def pair_components(cp: CohortProblem, pairs, *, text_terms: bool = True) -> lis
         return []
     p = cp.problem
     bd = breakdown(p, pairs, cp.weights)
+    terms_of = shared_terms_of_pairs(p.text, pairs[:, 0], pairs[:, 1]) if text_terms else [[]] * len(pairs)
     per_unit = {c: round(v, 3) for c, v in cp.weights.normalised(p).items()}  # points a perfect fit earns
     locked = {(int(a), int(b)) for a, b in p.locked}
     out = []
@@ -73,7 +93,7 @@ def pair_components(cp: CohortProblem, pairs, *, text_terms: bool = True) -> lis
             "overlap_minutes": int(bd["overlap_minutes"][k]),
             "preference_rank": rank or None,
             "common_languages": common,
-            "text_terms": p.text.shared_terms(i, j, limit=3) if text_terms and bd["text_similarity"][k] > 0 else [],
+            "text_terms": terms_of[k] if bd["text_similarity"][k] > 0 else [],
             "mentee_hours": float(p.mentee_hours[i]),
             "mentor_hours": float(p.mentor_hours[j]),
             "review": None if math.isnan(review_raw) else _round(bd["review"][k], 3),

@@ -13,9 +13,10 @@ from mentoring.models import Mentorship
 from programs.models import Application, Cohort
 from programs.permissions import is_coordinator
 
+from .engine import SCORE_SCALE, pair_scores
 from .models import MatchProposal, MatchRun, PairRule, ProposalStatus, latest_run
 from .pool import accepted_without_mentor, approved_enrollments, matching_pool
-from .problem import build_cohort_problem
+from .problem import CohortProblem, build_cohort_problem
 from .reasons import MENTEE, MENTOR, pair_components, reasons_for
 from .services.config import matching_settings_get
 
@@ -149,10 +150,19 @@ def _params(cohort: Cohort) -> dict:
     return matching_settings_get(cohort=cohort).parameters()
 
 
-def _top(scores: np.ndarray, eligible: np.ndarray, k: int) -> list[int]:
-    idx = np.flatnonzero(eligible)
-    order = idx[np.lexsort((idx, -scores[idx]))]
-    return [int(x) for x in order[:k]]
+def _best_pairs(cp: CohortProblem, pairs: np.ndarray, k: int, *, allowed: np.ndarray | None = None) -> tuple[list, list]:
+    """The k best eligible of `pairs` (best score first, ties to the lower index), with their breakdown and reasons:
+    every pair is scored, only the k shown are explained. Returns (positions in `pairs`, components)."""
+    if len(pairs) == 0:
+        return [], []
+    q = pair_scores(cp.problem, pairs, cp.weights)
+    ok = q > np.iinfo(np.int64).min // 2  # ineligible pairs score the engine's "none" marker
+    if allowed is not None:
+        ok &= allowed
+    idx = np.flatnonzero(ok)
+    shown = np.round(q[idx] / SCORE_SCALE, 2)  # ranked by the score as shown: equal-looking scores keep row order
+    top = idx[np.lexsort((idx, -shown))][:k]
+    return top.tolist(), pair_components(cp, pairs[top])
 
 
 def top_mentors_for_application(application: Application, k: int = 5) -> list[Suggestion]:
@@ -169,15 +179,14 @@ def top_mentors_for_application(application: Application, k: int = 5) -> list[Su
     )
     if cp.n_mentees == 0 or cp.n_mentors == 0:
         return []
-    comps = pair_components(cp, [(0, j) for j in range(cp.n_mentors)])
-    scores = np.array([c["total"] for c in comps])
-    eligible = np.array([c["facts"]["eligible"] and cp.capacity_left(j) > 0 for j, c in enumerate(comps)], dtype=bool)
-    top = _top(scores, eligible, k)
+    pairs = np.array([(0, j) for j in range(cp.n_mentors)], dtype=np.int64)
+    has_place = np.array([cp.capacity_left(j) > 0 for j in range(cp.n_mentors)], dtype=bool)
+    top, comps = _best_pairs(cp, pairs, k, allowed=has_place)
     users = get_user_model().objects.select_related("profile").in_bulk([cp.mentor_ids[j] for j in top])
     return [
-        Suggestion(score=round(float(scores[j]), 1), components=comps[j], viewer=MENTEE,
+        Suggestion(score=round(c["total"], 1), components=c, viewer=MENTEE,
                    mentor=users.get(cp.mentor_ids[j]), enrollment_id=cp.enrollment_ids[j])
-        for j in top
+        for j, c in zip(top, comps, strict=True)
     ]
 
 
@@ -194,15 +203,12 @@ def best_fit_applications_for_mentor(cohort: Cohort, mentor, k: int = 10) -> lis
     )
     if cp.n_mentees == 0 or cp.n_mentors == 0:
         return []
-    comps = pair_components(cp, [(i, 0) for i in range(cp.n_mentees)])
-    scores = np.array([c["total"] for c in comps])
-    eligible = np.array([c["facts"]["eligible"] for c in comps], dtype=bool)
-    top = _top(scores, eligible, k)
+    pairs = np.array([(i, 0) for i in range(cp.n_mentees)], dtype=np.int64)
+    top, comps = _best_pairs(cp, pairs, k)
     apps = Application.objects.select_related("applicant__profile").in_bulk([cp.application_ids[i] for i in top])
     return [
-        Suggestion(score=round(float(scores[i]), 1), components=comps[i], viewer=MENTOR,
-                   application=apps.get(cp.application_ids[i]))
-        for i in top
+        Suggestion(score=round(c["total"], 1), components=c, viewer=MENTOR, application=apps.get(cp.application_ids[i]))
+        for i, c in zip(top, comps, strict=True)
     ]
 
 

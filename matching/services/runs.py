@@ -4,8 +4,8 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
+from contextlib import contextmanager
 
-import numpy as np
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
@@ -18,8 +18,7 @@ from programs.permissions import is_coordinator
 
 from .. import engine as E
 from ..models import ACTIVE_RUN_STATUSES, MatchProposal, MatchRun, RunStatus
-from ..problem import CohortProblem, build_cohort_problem
-from ..reasons import COORDINATOR, pair_components, reasons_text
+from ..problem import CohortProblem, cohort_problem_from, cohort_rows_load
 from .config import matching_settings_get
 from .heartbeat import (  # noqa: F401 (MAX_ATTEMPTS and stuck_after are part of this module's interface)
     MAX_ATTEMPTS,
@@ -31,13 +30,9 @@ from .heartbeat import (  # noqa: F401 (MAX_ATTEMPTS and stuck_after are part of
     _retry_note,
     stuck_after,
 )
+from .output import clamp_score, proposal_rows, proposals_write
 
 logger = logging.getLogger(__name__)
-
-# Proposals per INSERT: one statement up to this many applications (the query count of a run does not
-# grow with the cohort below it), one more per batch above it (statements stay a few MB).
-WRITE_BATCH = 10_000
-
 
 # --------------------------------------------------------------------------- queueing
 
@@ -133,104 +128,81 @@ def run_execute(*, run_id: int, redelivered: bool = False) -> str:
     return "done"
 
 
-def _ranks(cand: E.Candidates, pairs: np.ndarray, m: int) -> list[int | None]:
-    """Position (1 = best) of each pair's mentor in its mentee's candidate list."""
-    if len(pairs) == 0 or len(cand.mentee) == 0:
-        return [None] * len(pairs)
-    keys = cand.mentee * m + cand.mentor
-    pos_in_row = np.arange(len(keys)) - cand.indptr[cand.mentee]
-    order = np.argsort(keys, kind="stable")
-    sorted_keys = keys[order]
-    wanted = pairs[:, 0] * m + pairs[:, 1]
-    loc = np.minimum(np.searchsorted(sorted_keys, wanted), len(sorted_keys) - 1)
-    found = sorted_keys[loc] == wanted
-    pos = pos_in_row[order[loc]] + 1
-    return [int(p) if f and p < 32767 else None for p, f in zip(pos.tolist(), found.tolist(), strict=True)]
+class _Phases:
+    """Wall and CPU seconds of each phase of a run ("load", "load_cpu", ...). CPU time is the process's (every
+    thread: numba's and BLAS's too), so a phase that waited for a busy machine shows wall well above CPU."""
 
+    def __init__(self):
+        self.timings: dict[str, float] = {}
+        self._wall0, self._cpu0 = time.perf_counter(), time.process_time()
 
-def _clamp(score: float) -> float:
-    return min(100.0, max(0.0, round(float(score), 4)))
+    @contextmanager
+    def __call__(self, name: str):
+        wall, cpu = time.perf_counter(), time.process_time()
+        yield
+        self.timings[name] = time.perf_counter() - wall
+        self.timings[f"{name}_cpu"] = time.process_time() - cpu
 
-
-def proposal_rows(*, run: MatchRun, cp: CohortProblem, assignment: E.Assignment, cand: E.Candidates) -> list[MatchProposal]:
-    """Unsaved proposals: one per matched pair (with its breakdown and reasons), one per unmatched application."""
-    pairs = assignment.pairs
-    comps = pair_components(cp, pairs)
-    ranks = _ranks(cand, pairs, cp.n_mentors)
-    rows = []
-    with translation.override(settings.LANGUAGE_CODE):
-        for k, (i, j) in enumerate(pairs.tolist()):
-            enrollment_id = cp.enrollment_ids[j]
-            rows.append(MatchProposal(
-                run=run, application_id=cp.application_ids[i], enrollment_id=enrollment_id,
-                proposed_enrollment_id=enrollment_id, score=_clamp(assignment.scores[k]), components=comps[k],
-                reasons=reasons_text(comps[k]["facts"], viewer=COORDINATOR), rank=ranks[k],
-                locked=bool(assignment.locked[k]),
-            ))
-        best = cand.row_best_q
-        for i, reason in sorted(assignment.unmatched.items()):
-            best_q = int(best[i]) if len(best) else None
-            has_best = best_q is not None and best_q > np.iinfo(np.int64).min // 2
-            rows.append(MatchProposal(
-                run=run, application_id=cp.application_ids[i], unmatched_reason=reason,
-                components={"facts": {"best_score": round(best_q / E.SCORE_SCALE, 2) if has_best else None}},
-            ))
-    return rows
+    def close(self) -> dict[str, float]:
+        self.timings["total"] = time.perf_counter() - self._wall0
+        self.timings["total_cpu"] = time.process_time() - self._cpu0
+        return {k: round(v, 4) for k, v in self.timings.items()}
 
 
 def _compute(run: MatchRun, counter: _QueryCounter) -> None:
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    cp = build_cohort_problem(cohort=run.cohort, params=run.parameters)
+    phase = _Phases()
+    with phase("load"):
+        rows = cohort_rows_load(cohort=run.cohort)
+    with phase("build"):
+        cp = cohort_problem_from(rows, run.parameters)
     params = cp.params
-    timings["load"] = time.perf_counter() - t0
     _beat(run, MatchRun.Phase.SCORING)
 
-    t = time.perf_counter()
     min_score = params.get("min_score") or None
-    cand = E.candidates(cp.problem, cp.weights, top_k=int(params.get("top_k") or 50), min_score=min_score)
-    timings["score"] = time.perf_counter() - t
+    with phase("score"):
+        cand = E.candidates(cp.problem, cp.weights, top_k=int(params.get("top_k") or 50), min_score=min_score)
     _beat(run, MatchRun.Phase.ASSIGNING)
 
     results: dict[str, E.Assignment] = {}
     for mode in ("optimal", "stable", "greedy"):
-        t = time.perf_counter()
-        results[mode] = E.assign(
-            cp.problem, cp.weights, min_score=min_score, mode=mode, candidates=cand,
-            objective=params.get("objective", "total") if mode == "optimal" else "total", max_pairs=cp.max_pairs,
-        )
-        timings[f"assign_{mode}"] = time.perf_counter() - t
+        with phase(f"assign_{mode}"):
+            results[mode] = E.assign(
+                cp.problem, cp.weights, min_score=min_score, mode=mode, candidates=cand,
+                objective=params.get("objective", "total") if mode == "optimal" else "total", max_pairs=cp.max_pairs,
+            )
     chosen = results[params.get("mode", "optimal")]
     _beat(run, MatchRun.Phase.WRITING)
 
-    t = time.perf_counter()
-    rows = proposal_rows(run=run, cp=cp, assignment=chosen, cand=cand)
-    timings["explain"] = time.perf_counter() - t
-    t = time.perf_counter()
+    with phase("explain"):  # breakdown and reasons of the proposed pairs only
+        proposals = proposal_rows(run=run, cp=cp, assignment=chosen, cand=cand)
     with transaction.atomic():
         locked = MatchRun.objects.select_for_update().get(pk=run.pk)
         if locked.status != RunStatus.RUNNING or locked.attempts != run.attempts:
             raise _Abandoned
-        MatchProposal.objects.filter(run=locked).delete()  # nothing there unless a crashed attempt wrote it
-        MatchProposal.objects.bulk_create(rows, batch_size=WRITE_BATCH)
-        timings["write"] = time.perf_counter() - t
-        timings["total"] = time.perf_counter() - t0
-        matched = chosen.n_matched
-        locked.status, locked.progress, locked.error = RunStatus.DONE, "", ""
-        locked.finished_at = locked.heartbeat_at = timezone.now()
-        locked.timings = {k: round(v, 4) for k, v in timings.items()}
-        locked.query_count = counter.count  # every query so far: load, heartbeats, lock, delete, inserts
-        locked.n_applications, locked.n_mentors = cp.n_mentees, cp.n_mentors
-        locked.places = int(cp.problem.capacity.sum())
-        locked.matched_count, locked.unmatched_count = matched, len(chosen.unmatched)
-        locked.unmatched_by_reason = dict(Counter(chosen.unmatched.values()))
-        locked.total_score = round(chosen.total, 4)
-        locked.mean_score = _clamp(chosen.total / matched) if matched else None
-        for mode, result in results.items():
-            setattr(locked, f"{mode}_total", round(result.total, 4))
-            setattr(locked, f"{mode}_matched", result.n_matched)
-        locked.warnings = cp.warnings
+        with phase("write"):
+            MatchProposal.objects.filter(run=locked).delete()  # nothing there unless a crashed attempt wrote it
+            counter.count += proposals_write(proposals)
+        _record(locked, cp, chosen, results)
+        locked.timings = phase.close()
+        locked.query_count = counter.count + 1  # every query: load, heartbeats, lock, delete, COPY, and this save
         locked.save()
+
+
+def _record(locked: MatchRun, cp: CohortProblem, chosen: E.Assignment, results: dict[str, E.Assignment]) -> None:
+    """The run's outcome on its row (saved by the caller)."""
+    matched = chosen.n_matched
+    locked.status, locked.progress, locked.error = RunStatus.DONE, "", ""
+    locked.finished_at = locked.heartbeat_at = timezone.now()
+    locked.n_applications, locked.n_mentors = cp.n_mentees, cp.n_mentors
+    locked.places = int(cp.problem.capacity.sum())
+    locked.matched_count, locked.unmatched_count = matched, len(chosen.unmatched)
+    locked.unmatched_by_reason = dict(Counter(chosen.unmatched.values()))
+    locked.total_score = round(chosen.total, 4)
+    locked.mean_score = clamp_score(chosen.total / matched) if matched else None
+    for mode, result in results.items():
+        setattr(locked, f"{mode}_total", round(result.total, 4))
+        setattr(locked, f"{mode}_matched", result.n_matched)
+    locked.warnings = cp.warnings
 
 
 # --------------------------------------------------------------------------- reaping

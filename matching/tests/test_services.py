@@ -2,16 +2,18 @@
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from accounts.tests.factories import UserFactory, make_mentee
 from matching import engine as E
-from matching import services
+from matching import selectors, services
 from matching.models import MatchingSettings, MatchProposal, MatchRun, PairRule, UnmatchedReason
+from matching.pool import approved_enrollments, matching_pool
 from matching.problem import build_cohort_problem
-from matching.reasons import MENTEE, MENTOR, reasons_for
+from matching.reasons import MENTEE, MENTOR, pair_components, reasons_for
 from matching.selectors import best_fit_applications_for_mentor, top_mentors_for_application
+from matching.services.output import proposals_write
 from mentoring.models import Mentorship
 from mentoring.services import mentorship_create
 from programs.models import Application, Review
@@ -78,16 +80,50 @@ def test_a_whole_run_takes_the_same_number_of_queries_for_10_and_200_application
         with CaptureQueriesContext(connection) as ctx:
             assert services.run_execute(run_id=run.pk) == "done"
         run.refresh_from_db()
-        inserts = [q for q in ctx.captured_queries if q["sql"].startswith('INSERT INTO "matching_matchproposal"')]
-        return run, len(ctx.captured_queries) - len(inserts), len(inserts)
+        writes = [q for q in ctx.captured_queries if q["sql"].startswith(('INSERT INTO "matching_matchproposal"',
+                                                                          'COPY "matching_matchproposal"'))]
+        return run, len(ctx.captured_queries) - len(writes), len(writes)
 
-    run_small, other_small, inserts_small = run_counting(small)
-    run_large, other_large, inserts_large = run_counting(large)
+    run_small, other_small, writes_small = run_counting(small)
+    run_large, other_large, writes_large = run_counting(large)
     assert other_small == other_large, (other_small, other_large)
     assert other_large < 30 and MatchProposal.objects.filter(run=run_large).count() == 200
-    if connection.vendor == "postgresql":  # no parameter limit: one INSERT for every proposal of the run
-        assert inserts_small == inserts_large == 1
+    if connection.vendor == "postgresql":  # one COPY writes every proposal of the run, whatever its size
+        assert writes_small == writes_large == 1
         assert run_small.query_count == run_large.query_count
+
+
+def test_a_run_records_wall_and_cpu_time_of_every_phase():
+    made = hand_made_cohort()
+    run, _created = services.run_request(cohort=made.cohort, actor=made.coordinator)
+    assert services.run_execute(run_id=run.pk) == "done"
+    run.refresh_from_db()
+    phases = ["load", "build", "score", "assign_optimal", "assign_stable", "assign_greedy", "explain", "write", "total"]
+    assert set(run.timings) == {*phases, *(f"{p}_cpu" for p in phases)}
+    assert all(v >= 0 for v in run.timings.values())
+    assert run.timings["total"] >= sum(run.timings[p] for p in phases[:-1]) - 0.01
+
+
+def test_proposals_written_by_copy_read_back_as_written():
+    """What the COPY writes (text with tabs, backslashes and quotes, JSON, NULLs, booleans) reads back the same."""
+    made = hand_made_cohort()
+    run = MatchRunFactory(cohort=made.cohort, status=MatchRun.Status.RUNNING)
+    tricky = "O'Brien\t\"R&D\"\\ \\N\r\nsecond line \u00e9"
+    rows = [
+        {"run_id": run.pk, "application_id": made.a.pk, "enrollment_id": made.x.pk, "proposed_enrollment_id": made.x.pk,
+         "score": 87.125, "components": {"facts": {"shared_skills": [tricky], "review": None}}, "reasons": tricky,
+         "rank": 2, "locked": True},
+        {"run_id": run.pk, "application_id": made.b.pk, "unmatched_reason": "capacity_full",
+         "components": {"facts": {"best_score": None}}},
+    ]
+    with transaction.atomic():
+        proposals_write(rows)
+    pair = MatchProposal.objects.get(application=made.a, run=run)
+    unmatched = MatchProposal.objects.get(application=made.b, run=run)
+    assert (pair.enrollment_id, pair.score, pair.rank, pair.locked, pair.reasons) == (made.x.pk, 87.125, 2, True, tricky)
+    assert pair.components["facts"]["shared_skills"] == [tricky] and pair.status == MatchProposal.Status.PROPOSED
+    assert unmatched.enrollment_id is None and unmatched.score is None and unmatched.rank is None
+    assert unmatched.unmatched_reason == "capacity_full" and not unmatched.locked and unmatched.reasons == ""
 
 
 def test_applicants_who_already_have_a_mentorship_are_left_out_and_places_are_counted():
@@ -400,6 +436,32 @@ def test_best_fit_applications_for_a_mentor(django_assert_max_num_queries):
     assert [s.application.pk for s in suggestions] == [made.a.pk, made.b.pk]
     assert suggestions[0].reasons[0].startswith("2 shared skills")
     assert best_fit_applications_for_mentor(made.cohort, UserFactory()) == []
+
+
+def test_suggestions_explain_only_the_pairs_shown_and_match_explaining_everyone(monkeypatch):
+    """Every pair is scored, only the k shown are explained; the list is what explaining every pair and keeping
+    the k best eligible would give (best score first, ties to the earlier row)."""
+    scenario, enrollments, applications = realistic_cohort(applications=40, mentors=12, seed=7)
+    mentor = enrollments[0].mentor
+    cp = build_cohort_problem(
+        cohort=scenario.cohort, params=services.matching_settings_get(cohort=scenario.cohort).parameters(),
+        applications=matching_pool(scenario.cohort).exclude(applicant=mentor),
+        enrollments=approved_enrollments(scenario.cohort).filter(mentor=mentor), include_reviews=False, include_rules=False,
+    )
+    every = pair_components(cp, [(i, 0) for i in range(cp.n_mentees)])
+    ranked = sorted((i for i, c in enumerate(every) if c["facts"]["eligible"]), key=lambda i: (-every[i]["total"], i))[:5]
+    explained = []
+    real = selectors.pair_components
+    def counting(cp, pairs, **kw):
+        explained.append(len(pairs))
+        return real(cp, pairs, **kw)
+
+    monkeypatch.setattr(selectors, "pair_components", counting)
+
+    suggestions = best_fit_applications_for_mentor(scenario.cohort, mentor, k=5)
+    assert explained == [5]
+    assert [s.application.pk for s in suggestions] == [cp.application_ids[i] for i in ranked]
+    assert [s.components for s in suggestions] == [every[i] for i in ranked]
 
 
 def test_best_fit_reads_preferences_as_ranked_you():

@@ -47,7 +47,7 @@ def test_a_missing_run_is_not_an_error():
 
 def test_a_failing_run_is_marked_failed_with_the_error(django_capture_on_commit_callbacks):
     made = hand_made_cohort()
-    with mock.patch("matching.services.runs.build_cohort_problem", side_effect=ValueError("locked pairs exceed capacity")):
+    with mock.patch("matching.services.runs.cohort_problem_from", side_effect=ValueError("locked pairs exceed capacity")):
         with django_capture_on_commit_callbacks(execute=True):
             run, _created = services.run_request(cohort=made.cohort, actor=made.coordinator)
     run.refresh_from_db()
