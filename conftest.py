@@ -72,6 +72,11 @@ def chromium(_playwright):
     browser.close()
 
 
+def searchable_lists_ready(page):
+    """Searchable lists (static/js/widgets.js) are built after the page loads: wait for them before typing."""
+    page.locator("html[data-widgets-ready]").wait_for(state="attached")
+
+
 @pytest.fixture
 def page(chromium, live_server, settings):
     """A fresh browser context per test, pointed at the live server."""

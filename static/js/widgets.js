@@ -60,6 +60,8 @@
     var ts = enhance(select);
     guessTimeZone(select, ts);
   });
+  // The searchable lists load after the page: say when they are ready (browser tests wait for it).
+  document.documentElement.setAttribute("data-widgets-ready", "");
 
   // <fieldset data-shown-by="id_is_mentor">: shown only while that checkbox is ticked.
   document.querySelectorAll("[data-shown-by]").forEach(function (block) {

@@ -12,6 +12,7 @@ from icalendar import Calendar
 from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD, SkillFactory, UserFactory, make_mentee, make_mentor
+from conftest import searchable_lists_ready
 from mentoring import services
 from mentoring.models import Mentorship
 from mentoring.tests.factories import RunningCohortFactory
@@ -94,6 +95,7 @@ def test_a_whole_mentorship_in_two_browsers(page, chromium, live_server):
         mentee_page.goto(detail)
         expect(mentee_page.get_by_text("First, agree on goals and expectations")).to_have_count(0)
         mentee_page.get_by_role("link", name="Add a goal").click()
+        searchable_lists_ready(mentee_page)
         mentee_page.get_by_role("textbox", name=re.compile("^Goal")).fill("Publish a package on PyPI")
         mentee_page.get_by_label("Status").select_option("in_progress")
         mentee_page.get_by_label("Progress (%)").fill("40")

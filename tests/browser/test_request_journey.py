@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD, SkillFactory, make_mentee, make_mentor
+from conftest import searchable_lists_ready
 from programs.models import ProgramKind
 from programs.tests.factories import CohortFactory, EnrollmentFactory, ProgramFactory
 
@@ -29,6 +30,7 @@ def test_direct_request_accepted_starts_a_mentorship(page, chromium, live_server
 
     log_in(page, mentee.email)
     page.get_by_role("link", name="Mentors", exact=True).click()
+    searchable_lists_ready(page)
     page.get_by_role("combobox", name="Skill").click()
     page.keyboard.type("bayes")
     page.keyboard.press("Enter")

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD, SkillFactory, UserFactory
+from conftest import searchable_lists_ready
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,14 +48,16 @@ def test_sign_up_verify_log_in_and_edit_profile(page, chromium, live_server, fil
     expect(page.get_by_text("Complete your profile")).to_be_visible()
 
     page.get_by_role("link", name="Complete your profile").click()
+    searchable_lists_ready(page)
     page.get_by_label("Display name").fill("New Comer")
     page.get_by_label("ORCID iD").fill("12345")
     page.get_by_label("Career goals").fill("Learn probabilistic programming.")
     page.get_by_role("combobox", name="Interests: what you want to learn").fill("bayes")
     page.keyboard.press("Enter")
     page.get_by_role("combobox", name="Time zone").click()
-    page.keyboard.type("La Paz")
-    page.keyboard.press("Enter")
+    page.locator(".ts-dropdown .dropdown-input:visible").fill("La Paz")
+    page.get_by_role("option", name=re.compile("La Paz")).click()
+    expect(page.locator("#id_timezone")).to_have_value("America/La_Paz")
     page.get_by_role("button", name="Save profile").click()
     expect(page.get_by_text("An ORCID iD looks like")).to_be_visible()
     expect(page.get_by_label("Display name")).to_have_value("New Comer")  # nothing lost
