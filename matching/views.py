@@ -260,11 +260,12 @@ def confirm(request, pk):
             "run": run, "cohort": run.cohort, "proposals": chosen, "all": ids is None,
         })
     if len(chosen) > _confirm_inline_limit():
-        from mentorship.broker import publish
-
-        from .tasks import confirm_proposals
-
-        if not publish(confirm_proposals, run.pk, request.user.pk, None if ids is None else list(ids)):
+        try:
+            queued = services.proposals_confirm_in_background(run=run, actor=request.user, proposal_ids=ids)
+        except ValidationError as exc:
+            _errors(request, exc)
+            return redirect(run.get_absolute_url())
+        if not queued:
             messages.error(request, _("The confirmations could not be queued; try again in a moment."))
         else:
             messages.info(request, _("Confirming %(count)d pairs in the background; reload this page to follow.") % {

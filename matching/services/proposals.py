@@ -266,6 +266,22 @@ def confirmable_proposals(run: MatchRun, proposal_ids=None):
     return qs.select_related("application__applicant__profile", "enrollment__mentor__profile").order_by("-score", "pk")
 
 
+def proposals_confirm_in_background(*, run: MatchRun, actor, proposal_ids=None) -> bool:
+    """Queue `proposals_confirm` for a large cohort; False when the broker cannot take it now.
+
+    The same checks as the confirmation itself run first (who asks, a finished and current run), and the
+    task runs them again under its locks."""
+    from mentorship.broker import publish
+
+    from ..tasks import confirm_proposals
+
+    require_coordinator(actor, run.cohort.program_id)
+    if run.status != RunStatus.DONE:
+        raise ValidationError(_("This run has not finished."))
+    _refuse_outdated(run)
+    return publish(confirm_proposals, run.pk, actor.pk, None if proposal_ids is None else list(proposal_ids))
+
+
 def proposals_confirm(*, run: MatchRun, actor, proposal_ids=None) -> ConfirmResult:
     """Confirm some (or all) open proposals of a finished run, best scores first; one transaction each,
     so one refusal (a full mentor, a withdrawn application) does not undo the others. An outdated run
