@@ -1,6 +1,17 @@
 """Settings for the test suite. DATABASE_URL and REDIS_URL still apply (CI sets both)."""
-from .base import *  # noqa: F401,F403
-from .base import env
+import os
+import re
+
+# Under pytest-xdist each worker gets its own database (pytest-django adds the suffix) and its own
+# Redis database, so real Celery workers started by one test never take another worker's tasks.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _xdist_worker.startswith("gw") and os.environ.get("REDIS_URL"):
+    _base = re.search(r"/(\d+)$", os.environ["REDIS_URL"])
+    _db = ((int(_base.group(1)) if _base else 0) + 1 + int(_xdist_worker[2:])) % 16
+    os.environ["REDIS_URL"] = re.sub(r"(/\d+)?$", f"/{_db}", os.environ["REDIS_URL"].rstrip("/"), count=1)
+
+from .base import *  # noqa: E402,F401,F403
+from .base import env  # noqa: E402
 
 DEBUG = False
 # Tests run tasks in-process unless a test starts a real worker itself.
