@@ -7,10 +7,14 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Matching")
 
     def ready(self):
+        from mentoring import pair_rules
         from programs.views.coordinator import COHORT_DASHBOARD_PANELS
 
         from . import signals  # noqa: F401  (connects the staleness receivers)
         from .selectors import unpaired_panel
+        from .services.pairing import mentorship_pair_refusal
+
+        pair_rules.register(mentorship_pair_refusal)
 
         if unpaired_panel not in COHORT_DASHBOARD_PANELS:
             COHORT_DASHBOARD_PANELS.append(unpaired_panel)

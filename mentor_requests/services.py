@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentoring.pair_rules import pair_refused
 from mentoring.selectors import enrollments_with_places_left
 from mentoring.services import mentorship_create
 from notifications.services import notify
@@ -49,7 +50,8 @@ def requestable_enrollments(*, mentor):
 
 
 def suggest_mentors(*, cohort, mentee, exclude=(), limit: int = 3):
-    """Other mentors of the cohort with room, most shared skills with the mentee's interests first."""
+    """Other mentors of the cohort with room, most shared skills with the mentee's interests first,
+    leaving out those the coordinators' pair rules forbid for this mentee."""
     interests = list(mentee.profile.interests.values_list("pk", flat=True))
     candidates = (
         _requestable_places(cohort_ids=[cohort.pk])
@@ -58,7 +60,8 @@ def suggest_mentors(*, cohort, mentee, exclude=(), limit: int = 3):
         .annotate(shared=Count("mentor__profile__skills", filter=Q(mentor__profile__skills__in=interests), distinct=True))
         .order_by("-shared", "mentor__profile__display_name", "pk")
     )
-    return list(candidates[:limit])
+    allowed = (e for e in candidates[: limit * 4] if not pair_refused(enrollment=e, mentee=mentee))
+    return [e for _, e in zip(range(limit), allowed)]
 
 
 def open_request_count(*, mentee) -> int:
@@ -77,6 +80,9 @@ def request_send(*, mentee, mentor, cohort, about_me: str, experience: str, lear
         raise ValidationError(_("This mentor does not take requests in this program."))
     if enrollment.room <= 0:
         raise ValidationError(_("This mentor has no place left right now. Try one of the suggested mentors."))
+    if pair_refused(enrollment=enrollment, mentee=mentee):
+        # The coordinators' reason (a rule-out, a conflict of interest) is theirs, not the mentee's to read.
+        raise ValidationError(_("This mentor cannot take a request from you in this program. Try one of the suggested mentors."))
     with transaction.atomic():
         # The limit counts rows that may not exist yet: lock the mentee's user row, which always
         # exists, so two quick submissions queue up and the second one sees the first.

@@ -75,6 +75,16 @@ def pair_refusal(*, application: Application, enrollment: MentorEnrollment) -> s
     return ""
 
 
+def mentorship_pair_refusal(*, enrollment: MentorEnrollment, mentee, application: Application | None = None) -> str:
+    """`pair_refusal` as mentoring's one door asks it (`mentoring.pair_rules`): for a direct request
+    there is no application in hand, so the rules on the mentee's application in the cohort apply."""
+    if application is None:
+        application = Application.objects.filter(cohort_id=enrollment.cohort_id, applicant=mentee).first()
+    if application is None:
+        return ""
+    return pair_refusal(application=application, enrollment=enrollment)
+
+
 def pair_create(*, application: Application, enrollment: MentorEnrollment, actor) -> Mentorship:
     """The mentorship, through the one capacity-safe door. An application whose earlier mentorship
     ended early stays linked to that one."""

@@ -224,3 +224,50 @@ def test_a_full_mentor_is_not_suggested_and_the_room_comes_from_mentoring():
     assert [e.mentor for e in services.suggest_mentors(cohort=cohort, mentee=mentee)] == [free.mentor]
     assert [e.room for e in services.requestable_enrollments(mentor=free.mentor)] == [3]
     assert [e.room for e in services.requestable_enrollments(mentor=full.mentor)] == [0]
+
+
+def _ruled_out(cohort, enrollment, mentee, kind="ruled_out"):
+    from matching.models import PairRule
+    from programs.tests.factories import ApplicationFactory
+
+    application = ApplicationFactory(cohort=cohort, applicant=mentee)
+    return PairRule.objects.create(cohort=cohort, application=application, enrollment=enrollment, kind=kind)
+
+
+@pytest.mark.django_db
+def test_a_ruled_out_pair_cannot_be_requested_nor_suggested():
+    """The coordinators' rule-out holds at every door, a direct request included (it used to be ignored)."""
+    cohort = rolling_cohort()
+    ruled, other = EnrollmentFactory(cohort=cohort), EnrollmentFactory(cohort=cohort)
+    mentee = make_mentee()
+    _ruled_out(cohort, ruled, mentee)
+    with pytest.raises(ValidationError, match="cannot take a request from you"):
+        send(mentee, ruled.mentor, cohort)
+    assert not MentorshipRequest.objects.filter(mentee=mentee).exists()
+    assert [e.mentor for e in services.suggest_mentors(cohort=cohort, mentee=mentee)] == [other.mentor]
+    send(mentee, other.mentor, cohort)  # another mentor of the cohort is still open to them
+
+
+@pytest.mark.django_db
+def test_a_request_sent_before_the_rule_out_cannot_be_accepted():
+    cohort = rolling_cohort()
+    enrollment = EnrollmentFactory(cohort=cohort)
+    mentee = make_mentee()
+    req = send(mentee, enrollment.mentor, cohort)
+    _ruled_out(cohort, enrollment, mentee)
+    with pytest.raises(ValidationError, match="ruled out"):
+        services.request_accept(request=req, actor=enrollment.mentor)
+    req.refresh_from_db()
+    assert req.status == Status.PENDING and not Mentorship.objects.filter(mentee=mentee).exists()
+
+
+@pytest.mark.django_db
+def test_a_lock_to_another_mentor_holds_for_direct_requests():
+    cohort = rolling_cohort()
+    locked_to, asked = EnrollmentFactory(cohort=cohort), EnrollmentFactory(cohort=cohort)
+    mentee = make_mentee()
+    req = send(mentee, asked.mentor, cohort)
+    _ruled_out(cohort, locked_to, mentee, kind="locked")
+    with pytest.raises(ValidationError, match="locked to"):
+        services.request_accept(request=req, actor=asked.mentor)
+    assert not Mentorship.objects.filter(mentee=mentee).exists()

@@ -13,6 +13,7 @@ from notifications.services import notify
 from programs.models import ApprovalStatus, Cohort, MentorEnrollment
 
 from ..deadlines import pair_dates, today
+from ..pair_rules import pair_refused
 from ..models import EarlyEndRequest, Mentorship, MentorshipEvent, MentorshipExtension, Role
 from ..selectors.capabilities import capability_check, transition_refused
 from ..selectors.capacity import capacity_left, cohort_places_left
@@ -39,6 +40,7 @@ def mentorship_create(*, enrollment: MentorEnrollment, mentee, actor=None, appli
     creations in a cohort queue up behind each other and the counts they see are the real ones:
     at most `capacity` mentorships per mentor and at most `max_mentees` per cohort.
 
+    The coordinators' pair rules (`mentoring.pair_rules`) are asked under those locks too.
     A fixed cohort's pairs take the cohort's dates; in a rolling cohort each pair starts today (or on
     `starts_on`, a date the two agreed) and lasts the cohort's configured length.
     """
@@ -53,6 +55,9 @@ def mentorship_create(*, enrollment: MentorEnrollment, mentee, actor=None, appli
             raise ValidationError(_("This mentor is not approved for the cohort."))
         if enrollment.mentor_id == mentee.pk:
             raise ValidationError(_("A mentor cannot mentor themselves."))
+        refusal = pair_refused(enrollment=enrollment, mentee=mentee, application=application)
+        if refusal:
+            raise ValidationError(refusal, code="pair_refused")
         if capacity_left(enrollment) <= 0:
             raise CapacityFull(_("%(name)s has no place left in this cohort.") % {"name": enrollment.mentor.get_full_name()})
         cohort = enrollment.cohort
