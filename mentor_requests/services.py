@@ -1,5 +1,6 @@
 """Direct requests: send, accept (capacity-safe), decline with a suggestion, withdraw, expire."""
 from datetime import timedelta
+from itertools import islice
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -61,7 +62,7 @@ def suggest_mentors(*, cohort, mentee, exclude=(), limit: int = 3):
         .order_by("-shared", "mentor__profile__display_name", "pk")
     )
     allowed = (e for e in candidates[: limit * 4] if not pair_refused(enrollment=e, mentee=mentee))
-    return [e for _, e in zip(range(limit), allowed)]
+    return list(islice(allowed, limit))
 
 
 def open_request_count(*, mentee) -> int:

@@ -13,8 +13,8 @@ from notifications.services import notify
 from programs.models import ApprovalStatus, Cohort, MentorEnrollment
 
 from ..deadlines import pair_dates, today
-from ..pair_rules import pair_refused
 from ..models import EarlyEndRequest, Mentorship, MentorshipEvent, MentorshipExtension, Role
+from ..pair_rules import pair_refused
 from ..selectors.capabilities import capability_check, transition_refused
 from ..selectors.capacity import capacity_left, cohort_places_left
 from . import emails
