@@ -2,6 +2,7 @@
 import datetime as dt
 import secrets
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -26,7 +27,7 @@ def token_create(*, user, name: str, scope: str, expires_in_days: int) -> tuple[
         raise ValidationError(_("Give the token a name."))
     with transaction.atomic():
         # The limit counts rows that may not exist yet: lock the person, a row that always exists.
-        type(user).objects.select_for_update().only("pk").get(pk=user.pk)
+        get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)
         if PersonalAccessToken.objects.filter(user=user).usable().count() >= MAX_USABLE_TOKENS:
             raise ValidationError(_("You have %(n)d tokens in use: revoke one first.") % {"n": MAX_USABLE_TOKENS})
         raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
