@@ -29,7 +29,7 @@ class ApiRateThrottle(SimpleRateThrottle):
             ident = f"user:{request.user.pk}"
         else:
             ident = f"anon:{self.get_ident(request)}"
-        return f"throttle:api:{ident}"
+        return f"throttle:{self.scope}:{ident}"
 
     def allow_request(self, request, view):
         try:
