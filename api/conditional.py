@@ -10,7 +10,7 @@ class ETagMixin:
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
         response.render()
-        etag = '"%s"' % hashlib.sha256(response.content).hexdigest()[:40]
+        etag = f'"{hashlib.sha256(response.content).hexdigest()[:40]}"'
         response["ETag"] = etag
         patch_vary_headers(response, ("Authorization", "Cookie"))
         patch_cache_control(response, private=True, no_cache=True)

@@ -12,7 +12,6 @@ from programs.selectors import application_score
 from programs.services.applications import DECISIONS
 
 
-
 class PersonSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     name = serializers.CharField(source="get_full_name")

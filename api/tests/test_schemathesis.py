@@ -75,7 +75,8 @@ def test_every_operation_that_needs_a_person_refuses_anonymous_calls(live_server
     schema = requests.get(f"{live_server.url}/api/schema/?format=json", timeout=10).json()
     refused = 0
     for path, item in schema["paths"].items():
-        url = live_server.url + re.sub(r"\{[a-z_]+\}", lambda m: str(_real_ids(world, path).get(m.group()[1:-1], 1)), path)
+        ids = _real_ids(world, path)
+        url = live_server.url + re.sub(r"\{([a-z_]+)\}", lambda m, ids=ids: str(ids.get(m.group(1), 1)), path)
         for method, operation in item.items():
             public = {} in operation.get("security", [])
             response = requests.request(method, url, json={}, timeout=10)
