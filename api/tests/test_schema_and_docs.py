@@ -50,3 +50,23 @@ def test_the_documentation_page_renders_every_operation_without_scripts_under_th
 def test_the_docs_page_is_in_the_reader_s_language():
     html = Client().get(reverse("api:docs"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert 'lang="es"' in html
+
+
+BAD = ("%00", "%FF", "%C3%28", "9" * 40, "-1", "2026-13-45T99:99")
+
+
+def test_no_query_parameter_of_the_schema_answers_500_to_bad_bytes_or_numbers():
+    from api.tests.world import build_api_world
+
+    world = build_api_world()
+    client = Client(raise_request_exception=False)
+    for path, item in _schema()["paths"].items():
+        if "get" not in item:
+            continue
+        url = path.replace("{id}", str(world.o["cohort"].pk)).replace("{slug}", world.o["program"].slug)
+        for parameter in item["get"].get("parameters", []):
+            if parameter["in"] != "query":
+                continue
+            for value in BAD:
+                response = client.get(f"{url}?{parameter['name']}={value}", **world.headers("coordinator"))
+                assert response.status_code in (200, 400, 404), (url, parameter["name"], value, response.status_code)
