@@ -22,6 +22,11 @@ ERRORS = {
 
 
 class ApiAutoSchema(AutoSchema):
+    def get_description(self):
+        # Each view's `api_description`, in the reader's language (docstrings cannot be translated).
+        description = getattr(self.view, "api_description", "")
+        return str(description) if description else super().get_description()
+
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
         if self.method == "GET":

@@ -1,5 +1,6 @@
 """Applications: your own (read, submit, withdraw) and, for coordinators, their cohorts' (read, decide)."""
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
@@ -30,7 +31,7 @@ def _answer(application, role: str, status: int = 200) -> Response:
 
 
 class ApplicationList(PrivateList):
-    """Applications (not drafts) of the cohorts you coordinate, with answers, scores and normalised rank."""
+    api_description = _("Applications (not drafts) of the cohorts you coordinate, with answers, scores and normalised rank.")
 
     serializer_class = ApplicationSerializer
     filter_backends = [DjangoFilterBackend]
@@ -44,7 +45,7 @@ class ApplicationList(PrivateList):
 
 
 class MyApplicationList(PrivateList):
-    """Your own applications (review numbers are never shown to applicants)."""
+    api_description = _("Your own applications (review numbers are never shown to applicants).")
 
     serializer_class = ApplicationSerializer
     filter_backends = [DjangoFilterBackend]
@@ -60,7 +61,7 @@ class MyApplicationList(PrivateList):
 
 
 class ApplicationDetail(PrivateDetail):
-    """One application: yours, or one of a cohort you coordinate."""
+    api_description = _("One application: yours, or one of a cohort you coordinate.")
 
     serializer_class = ApplicationSerializer
 
@@ -70,7 +71,7 @@ class ApplicationDetail(PrivateDetail):
 
 
 class ApplicationSubmit(PrivateAction):
-    """Submit your draft while the cohort accepts applications (programs.services.application_submit)."""
+    api_description = _("Submit your draft while the cohort accepts applications.")
 
     @extend_schema(request=None, responses=ApplicationSerializer)
     def post(self, request, pk):
@@ -79,7 +80,7 @@ class ApplicationSubmit(PrivateAction):
 
 
 class ApplicationWithdraw(PrivateAction):
-    """Withdraw your application (programs.services.application_withdraw)."""
+    api_description = _("Withdraw your application.")
 
     @extend_schema(request=None, responses=ApplicationSerializer)
     def post(self, request, pk):
@@ -88,7 +89,7 @@ class ApplicationWithdraw(PrivateAction):
 
 
 class ApplicationDecision(PrivateAction):
-    """Accept, waitlist or decline an application of a cohort you coordinate (programs.services.application_decide)."""
+    api_description = _("Accept, waitlist or decline an application of a cohort you coordinate.")
 
     @extend_schema(request=DecisionSerializer, responses=ApplicationSerializer)
     def post(self, request, pk):

@@ -1,4 +1,5 @@
 """The public catalog: programs, cohorts (with phase and dates) and the mentor directory."""
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.pagination import CursorPagination
 
@@ -12,7 +13,7 @@ from .base import PublicDetail, PublicList
 
 
 class ProgramList(PublicList):
-    """Published programs."""
+    api_description = _("Published programs.")
 
     serializer_class = ProgramSerializer
 
@@ -21,7 +22,7 @@ class ProgramList(PublicList):
 
 
 class ProgramDetail(PublicDetail):
-    """A program: published, or one you coordinate."""
+    api_description = _("A program: published, or one you coordinate.")
 
     serializer_class = ProgramSerializer
     lookup_field = "slug"
@@ -35,7 +36,7 @@ class ProgramDetail(PublicDetail):
     OpenApiParameter("phase", str, enum=Phase.values, description="The phase now (programs.phases)."),
 ])
 class CohortList(PublicList):
-    """Cohorts of published programs, with their phase now and their dates."""
+    api_description = _("Cohorts of published programs, with their phase now and their dates.")
 
     serializer_class = CohortSerializer
 
@@ -50,7 +51,7 @@ class CohortList(PublicList):
 
 
 class CohortDetail(PublicDetail):
-    """A cohort of a published program (or of one you coordinate)."""
+    api_description = _("A cohort of a published program (or of one you coordinate).")
 
     serializer_class = CohortSerializer
 
@@ -67,7 +68,7 @@ class DirectoryPagination(CursorPagination):
 
 @extend_schema(parameters=[OpenApiParameter("q", str, description="Words in the name or bio.")])
 class MentorList(PublicList):
-    """The public mentor directory: mentors who list themselves, with what their cards show."""
+    api_description = _("The public mentor directory: mentors who list themselves, with what their cards show.")
 
     serializer_class = MentorDirectorySerializer
     pagination_class = DirectoryPagination

@@ -1,4 +1,5 @@
 """For coordinators: their cohorts' mentors and capacities, matching runs and proposals; approving and confirming."""
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
@@ -14,7 +15,7 @@ from .base import PrivateAction, PrivateDetail, PrivateList
 
 
 class EnrollmentList(PrivateList):
-    """Mentors who volunteered for the cohorts you coordinate, with capacity and places taken and left."""
+    api_description = _("Mentors who volunteered for the cohorts you coordinate, with capacity and places taken and left.")
 
     serializer_class = EnrollmentSerializer
     filter_backends = [DjangoFilterBackend]
@@ -25,7 +26,7 @@ class EnrollmentList(PrivateList):
 
 
 class EnrollmentDecision(PrivateAction):
-    """Approve or decline a mentor (programs.services.mentor_enrollment_decide)."""
+    api_description = _("Approve or decline a mentor who volunteered for a cohort you coordinate.")
 
     @extend_schema(request=EnrollmentDecisionSerializer, responses=EnrollmentSerializer)
     def post(self, request, pk):
@@ -38,7 +39,7 @@ class EnrollmentDecision(PrivateAction):
 
 
 class MatchRunList(PrivateList):
-    """Matching runs of the cohorts you coordinate."""
+    api_description = _("Matching runs of the cohorts you coordinate.")
 
     serializer_class = MatchRunSerializer
     filter_backends = [DjangoFilterBackend]
@@ -49,6 +50,7 @@ class MatchRunList(PrivateList):
 
 
 class MatchRunDetail(PrivateDetail):
+    api_description = _("A matching run of a cohort you coordinate, with its totals.")
     serializer_class = MatchRunSerializer
 
     def get_object(self):
@@ -59,7 +61,7 @@ class MatchRunDetail(PrivateDetail):
     "unmatched", bool, description="true: the applications the run left without a mentor, with the reason.",
 )])
 class RunProposalList(PrivateList):
-    """A run's proposed pairs with their score and its components (matching.selectors.run_proposals)."""
+    api_description = _("A run’s proposed pairs with their score and its components.")
 
     serializer_class = ProposalSerializer
 
@@ -70,7 +72,7 @@ class RunProposalList(PrivateList):
 
 
 class ProposalConfirm(PrivateAction):
-    """Confirm a proposed pair: accepts the application and creates the mentorship (matching.services.proposal_confirm)."""
+    api_description = _("Confirm a proposed pair: accepts the application and creates the mentorship.")
 
     @extend_schema(request=None, responses=ProposalSerializer)
     def post(self, request, pk):

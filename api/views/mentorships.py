@@ -1,4 +1,5 @@
 """Mentorships with status and their evaluations; the evaluations due in the cohorts you coordinate."""
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.response import Response
 
@@ -35,7 +36,7 @@ class MentorshipPageMixin:
 
 
 class MentorshipList(MentorshipPageMixin, PrivateList):
-    """Mentorships you are in, or of the cohorts you coordinate, with status and evaluations."""
+    api_description = _("Mentorships you are in, or of the cohorts you coordinate, with status and evaluations.")
 
     filterset_class = MentorshipFilter
 
@@ -44,6 +45,7 @@ class MentorshipList(MentorshipPageMixin, PrivateList):
 
 
 class MentorshipDetail(PrivateDetail):
+    api_description = _("A mentorship you are in, or of a cohort you coordinate, with status and evaluations.")
     serializer_class = MentorshipSerializer
 
     def retrieve(self, request, *args, **kwargs):
@@ -53,8 +55,8 @@ class MentorshipDetail(PrivateDetail):
 
 
 class EvaluationsDueList(MentorshipPageMixin, PrivateList):
-    """Running mentorships of the cohorts you coordinate, each with its evaluations due or overdue now
-    (empty when none is: the dates are computed per pair, mentoring.deadlines)."""
+    api_description = _("Running mentorships of the cohorts you coordinate, each with its evaluations due or overdue "
+                        "now (empty when none is: the dates are computed for each pair).")
 
     filterset_class = EvaluationsDueFilter
     due_only = True
