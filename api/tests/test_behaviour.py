@@ -145,3 +145,33 @@ def test_coordinators_see_scores_and_the_normalised_rank(world):
     assert best["scores"] == {"mean": 4.5, "normalised": 1.2, "count": 2} and best["review_count"] == 2
     assert best["answers"] == [{"question": best["answers"][0]["question"], "prompt": "What have you built?",
                                 "value": "A telescope pipeline."}]
+
+
+def test_a_missing_object_and_a_forbidden_one_answer_alike(world):
+    client = Client()
+    headers = world.headers("outsider")
+    forbidden = client.get(reverse("api:application_detail", kwargs={"pk": world.o["submitted"].pk}), **headers)
+    missing = client.get(reverse("api:application_detail", kwargs={"pk": 987654321}), **headers)
+    assert (forbidden.status_code, forbidden.json()) == (missing.status_code, missing.json()) == (404, missing.json())
+
+
+def test_evaluations_due_lists_what_is_due_then_overdue_for_each_pair(world):
+    import time_machine
+
+    mentorship = world.o["mentorship"]
+    client = Client()
+    url = reverse("api:evaluations_due")
+
+    def due_now():
+        rows = client.get(url, **world.headers("coordinator")).json()["results"]
+        return {(e["stage"], e["direction"], e["state"]) for row in rows if row["id"] == mentorship.pk
+                for e in row["evaluations"]}
+
+    assert due_now() == set()  # the midpoint window has not opened yet
+    from mentoring.deadlines import evaluation_due_on, evaluation_opens_on
+
+    opens, due = evaluation_opens_on(mentorship, "midpoint"), evaluation_due_on(mentorship, "midpoint")
+    with time_machine.travel(dt.datetime.combine(opens, dt.time(12), tzinfo=dt.UTC)):
+        assert due_now() == {("midpoint", "about_mentee", "due"), ("midpoint", "about_mentor", "due")}
+    with time_machine.travel(dt.datetime.combine(due + dt.timedelta(days=1), dt.time(12), tzinfo=dt.UTC)):
+        assert due_now() == {("midpoint", "about_mentee", "overdue"), ("midpoint", "about_mentor", "overdue")}
