@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "mentoring",
     "mentor_requests",
     "matching",
+    "rest_framework", "drf_spectacular", "django_filters", "api",
     "django_prometheus",
     "mentorship.apps.MentorshipConfig",
 ]
@@ -248,6 +249,39 @@ CELERY_BEAT_SCHEDULE = {
 }
 MENTORSHIP_REQUEST_RESPONSE_DAYS = env.int("MENTORSHIP_REQUEST_RESPONSE_DAYS", default=7)
 MENTORSHIP_REQUEST_MAX_OPEN = env.int("MENTORSHIP_REQUEST_MAX_OPEN", default=3)
+
+# --- REST API (api/, README "API") --------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.PersonalAccessTokenAuthentication", "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.SignedIn", "api.permissions.TokenScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursorPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiRateThrottle", "api.throttling.AnonymousRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
+}
+# Requests per token (or per signed-in person, or per address for anonymous calls), counted in the cache.
+API_RATE_LIMITS = {
+    "token": env("API_RATE_LIMIT", default="1000/hour"),
+    "anonymous": env("API_RATE_LIMIT_ANONYMOUS", default="200/hour"),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Mentorship API",
+    "DESCRIPTION": "Programs, cohorts, applications, matching and mentorships. Versioned under /api/v1/.",
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # What Django's converters accept, so generated examples (schemathesis) stay inside the URL patterns.
+    "PATH_CONVERTER_OVERRIDES": {
+        "int": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
+        "slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
+    },
+}
 
 # --- Email -------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Mentorship <noreply@mentorship.local>")
