@@ -23,10 +23,11 @@ run: install
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## Run the whole test suite (uses DATABASE_URL / REDIS_URL when set), one pytest-xdist worker per core;
-## PYTEST_WORKERS=0 runs it in one process.
+## PYTEST_WORKERS=0 runs it in one process. `--dist load` hands each worker tests in collection order, where
+## pytest-django puts transactional tests (which flush the data migrations' rows) after the others.
 PYTEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
