@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("mentoring.urls")),
     path("", include("mentor_requests.urls")),
     path("", include("matching.urls")),
+    path("", include("stipends.urls")),
     path("", include("organizations.urls")),
 ]

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "mentoring",
     "mentor_requests",
     "matching",
+    "stipends",
     "django_prometheus",
     "mentorship.apps.MentorshipConfig",
 ]
