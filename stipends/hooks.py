@@ -84,7 +84,7 @@ def _stipend_panel(*, mentorship, role, user):
 
 
 def _cohort_panel(cohort):
-    plan = selectors.plan_for(cohort)
+    plan = StipendPlan.objects.filter(cohort_id=cohort.pk).first()  # one query for an unpaid cohort
     return {"template": "stipends/_cohort_panel.html", "cohort": cohort, "plan": plan,
             "funding": selectors.funding(cohort=cohort, plan=plan) if plan else None}
 
