@@ -3,7 +3,7 @@ payment data. Payment details are the sensitive rows; amounts and decisions stay
 financial record, without the name given for payment."""
 from django.db import transaction
 
-from .models import Instalment, MenteeStipend, PaymentDetails, Recommendation
+from .models import Instalment, MenteeStipend, PaymentDetails, Recommendation, exact
 
 
 def export_for_user(user) -> dict:
@@ -18,12 +18,12 @@ def export_for_user(user) -> dict:
             for d in details
         ],
         "stipends": [
-            {"program": s.cohort.program.name, "cohort": s.cohort.name, "amount": str(s.amount.amount),
+            {"program": s.cohort.program.name, "cohort": s.cohort.name, "amount": str(exact(s.amount).amount),
              "currency": str(s.amount.currency), "country": s.country, "fixed_at": s.fixed_at.isoformat()}
             for s in stipends
         ],
         "instalments": [
-            {"cohort": i.mentorship.cohort.name, "event": i.event, "amount": str(i.amount.amount),
+            {"cohort": i.mentorship.cohort.name, "event": i.event, "amount": str(exact(i.amount).amount),
              "currency": str(i.amount.currency), "status": i.status, "hold_reason": i.hold_reason,
              "approved_at": i.approved_at.isoformat() if i.approved_at else None}
             for i in instalments
