@@ -196,7 +196,7 @@ class Instalment(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
-    batch = models.ForeignKey(ExportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="instalments")
+    batch = models.ForeignKey(ExportBatch, null=True, blank=True, on_delete=models.RESTRICT, related_name="instalments")
 
     class Meta:
         ordering = ["mentorship", "order"]
@@ -230,7 +230,7 @@ class InstalmentDecision(models.Model):
     action = models.CharField(max_length=16, choices=Action.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     note = models.TextField(blank=True)
-    batch = models.ForeignKey(ExportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(ExportBatch, null=True, blank=True, on_delete=models.RESTRICT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

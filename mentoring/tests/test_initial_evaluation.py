@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from mentoring import services
 from mentoring.deadlines import evaluation_due_on, evaluation_opens_on, evaluation_slots, evaluation_stages, todos_for
 from mentoring.models import CohortMentoringSettings, Evaluation, Role
 from mentoring.reminders import evaluations_due

@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 ('hold_reason', models.TextField(blank=True, verbose_name='why it is held')),
                 ('approved_at', models.DateTimeField(blank=True, null=True)),
                 ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='instalments', to='stipends.exportbatch')),
+                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='instalments', to='stipends.exportbatch')),
                 ('mentorship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='instalments', to='mentoring.mentorship')),
             ],
             options={
@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
                 ('note', models.TextField(blank=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='stipends.exportbatch')),
+                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='+', to='stipends.exportbatch')),
                 ('instalment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='stipends.instalment')),
             ],
             options={

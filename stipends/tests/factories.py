@@ -7,9 +7,10 @@ from stipends import services
 from stipends.models import PaymentDetails, Sponsor
 
 THREE = {"start": 30, "midpoint": 30, "final": 40}
+THOUSAND_EUROS = Money("1000.00", "EUR")
 
 
-def paid_pair(*, amount=Money("1000.00", "EUR"), percents=None, started_days_ago=NEAR_THE_END, **kwargs) -> Pair:
+def paid_pair(*, amount=THOUSAND_EUROS, percents=None, started_days_ago=NEAR_THE_END, **kwargs) -> Pair:
     """A running pair (both evaluation windows open by default) in a cohort with a stipend plan."""
     p = pair(started_days_ago=started_days_ago, **kwargs)
     services.plan_set(cohort=p.cohort, actor=p.coordinator, amount=amount, percents=percents or THREE)

@@ -62,3 +62,19 @@ def test_a_warning_before_accepting_more_paid_mentees_than_funded_and_the_amount
     assert program_hooks.decision_warnings(cohort=p.cohort, status="declined", applications=applications) == []
     program_services.application_decide(application=applications[0], status="accepted", actor=p.coordinator)
     assert MenteeStipend.objects.get(mentee=applications[0].applicant).amount == Money("1000.00", "EUR")
+
+
+def test_a_cohort_with_finance_exports_can_still_be_deleted_but_a_batch_alone_cannot():
+    from django.db.models import RestrictedError
+
+    from stipends import services
+    from stipends.models import ExportBatch
+
+    p = paid_pair()
+    start = Instalment.objects.get(mentorship=p.mentorship, event="start")
+    services.instalments_decide(cohort=p.cohort, actor=p.coordinator, instalment_ids=[start.pk], action="approve")
+    batch = services.export_create(cohort=p.cohort, actor=p.coordinator)
+    with pytest.raises(RestrictedError):
+        batch.delete()  # what was paid stays on record
+    p.cohort.delete()
+    assert not ExportBatch.objects.exists() and not Instalment.objects.exists()
