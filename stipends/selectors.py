@@ -132,6 +132,12 @@ def export_batches(*, cohort):
         size=Count("instalments"))
 
 
+def approved_without_details(*, cohort) -> int:
+    """Approved instalments an export leaves behind until their mentees give payment details."""
+    return Instalment.objects.filter(mentorship__cohort=cohort, status=Instalment.Status.APPROVED).exclude(
+        mentorship__mentee_id__in=PaymentDetails.objects.filter(cohort=cohort).values("user_id")).count()
+
+
 def batch_get_for_coordinator(*, user, pk: int) -> ExportBatch:
     batch = ExportBatch.objects.select_related("cohort__program").filter(pk=pk).first()
     if batch is None or not is_coordinator(user, batch.cohort.program_id):

@@ -150,6 +150,7 @@ def exports(request, cohort_pk):
         return redirect("stipends:exports", cohort_pk=cohort.pk)
     return render(request, "stipends/exports.html", {
         "cohort": cohort, "batches": selectors.export_batches(cohort=cohort),
+        "without_details": selectors.approved_without_details(cohort=cohort),
     })
 
 

@@ -15,7 +15,7 @@ from mentoring.services import mentorship_extend
 from notifications.services import notify
 from programs.permissions import is_coordinator
 
-from ..models import ExportBatch, Instalment, InstalmentDecision, Recommendation
+from ..models import ExportBatch, Instalment, InstalmentDecision, PaymentDetails, Recommendation
 from ..selectors import mentor_evaluated, money_text
 
 APPROVE, HOLD = "approve", "hold"
@@ -134,12 +134,15 @@ def _tell_mentee(instalment: Instalment, decision: InstalmentDecision):
 
 def export_create(*, cohort, actor) -> ExportBatch:
     """Hand every approved, not yet exported instalment of the cohort to finance, once: they join a new batch
-    and become exported, so no later export contains them again."""
+    and become exported, so no later export contains them again. Finance pays the name the mentee gave for
+    payment: instalments of mentees without payment details stay approved until they give them."""
     if not is_coordinator(actor, cohort.program_id):
         raise PermissionDenied
     with transaction.atomic():
+        with_details = PaymentDetails.objects.filter(cohort=cohort).values("user_id")
         ready = list(Instalment.objects.select_for_update().filter(
-            mentorship__cohort=cohort, status=S.APPROVED, batch__isnull=True).order_by("pk"))
+            mentorship__cohort=cohort, status=S.APPROVED, batch__isnull=True,
+            mentorship__mentee_id__in=with_details).order_by("pk"))
         if not ready:
             raise ValidationError(_("Nothing to export: no approved instalment is waiting."))
         batch = ExportBatch.objects.create(cohort=cohort, created_by=actor)

@@ -120,11 +120,16 @@ def test_an_extension_the_mentor_recommends_moves_the_dates_and_the_reminders():
 
 def test_an_export_takes_approved_instalments_once_and_a_batch_can_be_exported_again():
     p = paid_pair()
-    PaymentDetailsFactory(user=p.mentee, cohort=p.cohort, legal_name="Teodora Mentee Silva", country="BR")
     mentor_evaluates(p, "midpoint", choice="pay")
     start, midpoint = _instalment(p, "start"), _instalment(p, "midpoint")
     services.instalments_decide(cohort=p.cohort, actor=p.coordinator, instalment_ids=[start.pk, midpoint.pk],
                                 action="approve")
+    # Finance pays the name given for payment: without it, the instalments wait (approved).
+    assert selectors.approved_without_details(cohort=p.cohort) == 2
+    with pytest.raises(ValidationError, match="Nothing to export"):
+        services.export_create(cohort=p.cohort, actor=p.coordinator)
+    PaymentDetailsFactory(user=p.mentee, cohort=p.cohort, legal_name="Teodora Mentee Silva", country="BR")
+    assert selectors.approved_without_details(cohort=p.cohort) == 0
     batch = services.export_create(cohort=p.cohort, actor=p.coordinator)
     rows = selectors.export_rows(batch)
     assert [(r["legal_name"], r["country"], r["currency"], r["amount"], r["instalment"], r["approved_by"])

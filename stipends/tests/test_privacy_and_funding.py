@@ -71,6 +71,7 @@ def test_a_cohort_with_finance_exports_can_still_be_deleted_but_a_batch_alone_ca
     from stipends.models import ExportBatch
 
     p = paid_pair()
+    PaymentDetailsFactory(user=p.mentee, cohort=p.cohort)
     start = Instalment.objects.get(mentorship=p.mentorship, event="start")
     services.instalments_decide(cohort=p.cohort, actor=p.coordinator, instalment_ids=[start.pk], action="approve")
     batch = services.export_create(cohort=p.cohort, actor=p.coordinator)

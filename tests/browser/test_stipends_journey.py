@@ -91,7 +91,7 @@ def test_a_paid_cohort_from_plan_to_payment(page, chromium, live_server, file_ou
     try:
         # The coordinator sets the plan: 1,000 EUR in three instalments.
         log_in(page, coordinator.email)
-        page.goto(f"/cohorts/{cohort.pk}/")
+        page.goto(f"/cohorts/{cohort.pk}/manage/")
         expect(page.get_by_text("This cohort is unpaid.")).to_be_visible()
         page.get_by_role("link", name="Set a stipend plan").click()
         page.locator("#id_amount_0").fill("1000.00")
@@ -112,6 +112,17 @@ def test_a_paid_cohort_from_plan_to_payment(page, chromium, live_server, file_ou
         mentor_evaluation(mentor_page, mentorship.pk, "midpoint", "Pay the instalment")
         mentor_evaluation(mentor_page, mentorship.pk, "final", "Delay it: extend the mentorship", weeks=2)
 
+        # The mentee gives the details finance pays with (the mentor never sees them).
+        log_in(mentee_page, mentee.email)
+        mentee_page.goto(f"/mentorships/{mentorship.pk}/")
+        mentee_page.get_by_role("link", name="Your schedule and payment details").click()
+        mentee_page.get_by_label("Legal name (as on your bank account)").fill("Takumi Legal Name")
+        mentee_page.get_by_label("Country of residence").fill("jp")
+        mentee_page.get_by_role("button", name="Save my payment details").click()
+        expect(mentee_page.get_by_text("Your payment details are saved.")).to_be_visible()
+        mentor_page.goto(f"/mentorships/{mentorship.pk}/stipend/")
+        expect(mentor_page.get_by_text("Takumi Legal Name")).to_have_count(0)
+
         # The coordinator approves the midpoint one, and holds the final one (applying the extension).
         page.goto(f"/cohorts/{cohort.pk}/payments/")
         expect(page.get_by_text("Extension of 2 weeks recommended")).to_be_visible()
@@ -131,24 +142,19 @@ def test_a_paid_cohort_from_plan_to_payment(page, chromium, live_server, file_ou
             page.get_by_role("link", name="CSV").first.click()
         with open(download_info.value.path(), encoding="utf-8") as f:
             rows = list(csv.DictReader(f))
-        assert [(r["instalment"], r["amount"], r["currency"]) for r in rows] == [("midpoint", "300.00", "EUR")]
+        assert [(r["legal_name"], r["country"], r["instalment"], r["amount"], r["currency"]) for r in rows] == [
+            ("Takumi Legal Name", "JP", "midpoint", "300.00", "EUR")]
         page.get_by_role("button", name="Export the approved instalments").click()
         expect(page.get_by_text("Nothing to export: no approved instalment is waiting.")).to_be_visible()
         expect(page.locator("#batches tbody tr")).to_have_count(1)
         assert Instalment.objects.filter(status="exported").count() == 1
 
-        # The mentee reads the schedule, with the reason of the held one, and gives payment details.
-        log_in(mentee_page, mentee.email)
+        # The mentee reads the schedule, with the reason of the held one.
         mentee_page.goto(f"/mentorships/{mentorship.pk}/")
         schedule = mentee_page.locator("#stipend-schedule")
         expect(schedule).to_contain_text("Sent for payment")
         expect(schedule).to_contain_text("Reason: Paid after the extension.")
         expect(schedule).to_contain_text("Waiting for the evaluation")
-        mentee_page.get_by_role("link", name="Your schedule and payment details").click()
-        mentee_page.get_by_label("Legal name (as on your bank account)").fill("Takumi Legal Name")
-        mentee_page.get_by_label("Country of residence").fill("jp")
-        mentee_page.get_by_role("button", name="Save my payment details").click()
-        expect(mentee_page.get_by_text("Your payment details are saved.")).to_be_visible()
         mentee_page.set_viewport_size({"width": 360, "height": 740})
         no_sideways_scroll(mentee_page, f"/mentorships/{mentorship.pk}/stipend/")
         page.set_viewport_size({"width": 360, "height": 740})
