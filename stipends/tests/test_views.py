@@ -175,3 +175,26 @@ def test_the_payment_page_query_count_is_constant_with_500_pairs(client, django_
         response = client.get(url)
     assert len(response.context["rows"]) == 500
     assert response.content.decode().count('name="instalments"') == 1500
+
+
+def test_the_mentor_evaluation_page_asks_for_the_payment_recommendation_and_keeps_what_was_typed(client):
+    from mentoring.models import Evaluation
+
+    p = paid_pair()
+    url = reverse("mentoring:evaluation_submit", args=[p.mentorship.pk, "midpoint"])
+    client.force_login(p.mentor)
+    page = client.get(url).content.decode()
+    assert "The mentee&#x27;s stipend instalment for this evaluation" in page and "Delay it: extend the mentorship" in page
+    form = client.get(url).context["form"]
+    answers = {name: ("4" if "Rating" in str(type(field.widget)) or hasattr(field, "coerce") else "Going well.")
+               for name, field in form.fields.items() if name.startswith("q_")}
+    response = client.post(url, {**answers, "stipend_recommendation": "extend"})
+    assert response.status_code == 200 and "An extension is 1 to 5 weeks." in response.content.decode()
+    assert "Going well." in response.content.decode()  # nothing lost
+    assert not Evaluation.objects.exists()
+    response = client.post(url, {**answers, "stipend_recommendation": "extend", "stipend_extension_weeks": "3"})
+    assert response.status_code == 302
+    assert p.mentorship.recommendations.get().extension_weeks == 3
+    # The mentee's evaluation of the mentor asks nothing about money.
+    client.force_login(p.mentee)
+    assert "stipend" not in client.get(url).content.decode().lower()
