@@ -13,8 +13,15 @@ from .models import (
 
 
 class PlanInstalmentInline(admin.TabularInline):
+    """Read-only: the split changes only through the plan page (stipends.services.plan_set checks decisions)."""
+
     model = PlanInstalment
     extra = 0
+    can_delete = False
+    readonly_fields = ["event", "percent"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class CountryAmountInline(admin.TabularInline):
@@ -24,10 +31,14 @@ class CountryAmountInline(admin.TabularInline):
 
 @admin.register(StipendPlan)
 class StipendPlanAdmin(admin.ModelAdmin):
+    """Plans are set on the coordinator's plan page; here site admins read them and keep the per-country table."""
+
     list_display = ["cohort", "amount", "updated_at"]
     inlines = [PlanInstalmentInline, CountryAmountInline]
-    autocomplete_fields = ["cohort"]
-    readonly_fields = ["updated_by"]
+    readonly_fields = ["cohort", "amount", "updated_by"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 class DecisionInline(admin.TabularInline):
