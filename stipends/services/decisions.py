@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -127,7 +128,7 @@ def _tell_mentee(instalment: Instalment, decision: InstalmentDecision):
         context={
             "name": mentee.get_full_name(), "program": cohort.program.name, "cohort": cohort.name,
             "event": instalment.event, "amount": money_text(instalment.amount), "reason": instalment.hold_reason,
-            "url": f"/mentorships/{mentorship.pk}/stipend/",
+            "url": reverse("stipends:mentorship_stipend", args=[mentorship.pk]),
         },
     )
 
