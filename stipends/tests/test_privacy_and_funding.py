@@ -79,3 +79,17 @@ def test_a_cohort_with_finance_exports_can_still_be_deleted_but_a_batch_alone_ca
         batch.delete()  # what was paid stays on record
     p.cohort.delete()
     assert not ExportBatch.objects.exists() and not Instalment.objects.exists()
+
+
+def test_the_coordinator_sees_the_warning_on_the_confirmation_page_before_accepting(client):
+    from django.urls import reverse
+
+    p = paid_pair(amount=Money("1000.00", "EUR"))
+    SponsorFactory(cohort=p.cohort, pledged=Money("1000.00", "EUR"))  # one place, already filled
+    application = ApplicationFactory(cohort=p.cohort, applicant=make_mentee(name="One Too Many"))
+    client.force_login(p.coordinator)
+    response = client.post(reverse("programs:bulk_decide", args=[p.cohort.pk]),
+                           {"applications": [application.pk], "status": "accepted"})
+    assert response.status_code == 200
+    assert "Sponsors fund 1 paid place and 1 are filled: accepting these would make 2 paid mentees" in (
+        response.content.decode())
