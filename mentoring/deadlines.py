@@ -40,11 +40,26 @@ def _share_of_span(mentorship, percent: int) -> dt.date:
     return mentorship.starts_on + dt.timedelta(days=span * percent // 100)
 
 
+INITIAL_DUE_AFTER_PERCENT = 10
+
+
+def evaluation_stages(cohort) -> list[str]:
+    """The stages this cohort evaluates: midpoint and final, and the initial one when its window is set."""
+    if cohort_settings(cohort).initial_opens_percent is None:
+        return [s for s in Stage.values if s != Stage.INITIAL]
+    return list(Stage.values)
+
+
+def _opens_percent(settings, stage: str) -> int:
+    if stage == Stage.INITIAL:
+        return settings.initial_opens_percent or 0
+    return settings.midpoint_opens_percent if stage == Stage.MIDPOINT else settings.final_opens_percent
+
+
 def evaluation_opens_on(mentorship, stage: str) -> dt.date:
-    """Evaluations open at a share of the pair's own span (the cohort's settings; 40 % and 85 % by default)."""
-    settings = cohort_settings(mentorship.cohort)
-    percent = settings.midpoint_opens_percent if stage == Stage.MIDPOINT else settings.final_opens_percent
-    return _share_of_span(mentorship, percent)
+    """Evaluations open at a share of the pair's own span (the cohort's settings; 40 % and 85 % by default;
+    the initial one only where the cohort sets it)."""
+    return _share_of_span(mentorship, _opens_percent(cohort_settings(mentorship.cohort), stage))
 
 
 def evaluation_due_on(mentorship, stage: str) -> dt.date:
@@ -52,7 +67,10 @@ def evaluation_due_on(mentorship, stage: str) -> dt.date:
     moves with its end); a rolling cohort's pairs follow their own dates. Never before the window opens."""
     cohort = mentorship.cohort
     fixed = not cohort.rolling
-    if stage == Stage.MIDPOINT:
+    if stage == Stage.INITIAL:
+        percent = _opens_percent(cohort_settings(cohort), stage) + INITIAL_DUE_AFTER_PERCENT
+        due = _share_of_span(mentorship, min(percent, 100))
+    elif stage == Stage.MIDPOINT:
         due = cohort.midpoint_evaluation_due if fixed and cohort.midpoint_evaluation_due else _share_of_span(mentorship, 50)
     elif fixed and cohort.final_evaluation_due:
         due = cohort.final_evaluation_due + max(mentorship.ends_on - cohort.ends_on, dt.timedelta(0))
@@ -103,10 +121,10 @@ class EvaluationSlot:
 
 
 def evaluation_slots(mentorship, evaluations, *, on: dt.date) -> list[EvaluationSlot]:
-    """The four evaluations (two stages × two directions) and where each stands."""
+    """The evaluations (the cohort's stages × two directions) and where each stands."""
     by_key = {(e.stage, e.direction): e for e in evaluations}
     slots = []
-    for stage in Stage.values:
+    for stage in evaluation_stages(mentorship.cohort):
         due, opens = evaluation_due_on(mentorship, stage), evaluation_opens_on(mentorship, stage)
         for direction in Direction.values:
             evaluation = by_key.get((stage, direction))
@@ -178,7 +196,8 @@ def todos_for(mentorship, role: str, *, on: dt.date, agreement, evaluations, clo
     for slot in evaluation_slots(mentorship, evaluations, on=on):
         if slot.direction != mine or slot.state not in (EvaluationState.DUE, EvaluationState.OVERDUE):
             continue
-        label = _("Midpoint evaluation") if slot.stage == Stage.MIDPOINT else _("Final evaluation")
+        label = {Stage.INITIAL: _("Initial evaluation"), Stage.MIDPOINT: _("Midpoint evaluation")}.get(
+            slot.stage, _("Final evaluation"))
         todos.append(Todo(label, reverse("mentoring:evaluation_submit", args=[pk, slot.stage]), slot.due_on,
                           slot.state == EvaluationState.OVERDUE))
     from .selectors.capabilities import Facts, capability_refusal

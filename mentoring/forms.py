@@ -105,9 +105,11 @@ YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 class EvaluationForm(forms.Form):
     """One field per question of the cohort (rating 1–5 or text)."""
 
-    def __init__(self, *args, questions: list[EvaluationQuestion], ask_completion: bool = False, **kwargs):
+    def __init__(self, *args, questions: list[EvaluationQuestion], ask_completion: bool = False,
+                 extra_fields: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.questions = questions
+        self.extra_names = list(extra_fields or {})
         for question in questions:
             label = _gettext(question.prompt)
             help_text = _gettext(question.help_text) if question.help_text else ""
@@ -125,6 +127,10 @@ class EvaluationForm(forms.Form):
             self.fields["mentee_completed"] = forms.ChoiceField(
                 label=_("Did the mentee complete the program?"), choices=YES_NO, widget=forms.RadioSelect,
             )
+        self.fields.update(extra_fields or {})  # asked by other apps (mentoring.hooks), e.g. a payment recommendation
+
+    def extra(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.extra_names}
 
     def answers(self) -> dict:
         return {q.key: self.cleaned_data.get(f"q_{q.key}") for q in self.questions}

@@ -16,7 +16,13 @@ from notifications.services import Message, notify_many, user_timezone
 from programs.dates import cohort_today
 from programs.models import Application, Cohort
 
-from .deadlines import AT_RISK_AFTER_DAYS, evaluation_due_on, evaluation_is_open, meeting_booked_soon
+from .deadlines import (
+    AT_RISK_AFTER_DAYS,
+    evaluation_due_on,
+    evaluation_is_open,
+    evaluation_stages,
+    meeting_booked_soon,
+)
 from .models import ActionItem, Direction, Evaluation, Meeting, Mentorship, Role, Stage
 
 COORDINATOR_AT_RISK_DAYS = 35
@@ -156,7 +162,7 @@ def evaluations_due(*, now) -> int:
     done = set(Evaluation.objects.filter(mentorship__in=[m.pk for m in rows]).values_list("mentorship_id", "stage", "direction"))
     messages = []
     for mentorship in rows:
-        for stage in Stage.values:
+        for stage in evaluation_stages(mentorship.cohort):
             due = evaluation_due_on(mentorship, stage)
             window = _evaluation_window((due - today).days)
             if window is None or not evaluation_is_open(mentorship, stage, on=today):
@@ -228,7 +234,7 @@ def coordinator_weekly(*, now) -> int:
         if pair.status == Mentorship.Status.ACTIVE and started_long_ago and quiet and not meeting_booked_soon(
                 pair.next_met, now=now):
             at_risk[pair.cohort_id] = at_risk.get(pair.cohort_id, 0) + 1
-        for stage in Stage.values:
+        for stage in evaluation_stages(pair.cohort):
             if evaluation_due_on(pair, stage) < today:
                 missing = sum(1 for d in Direction.values if (pair.pk, stage, d) not in done)
                 overdue[pair.cohort_id] = overdue.get(pair.cohort_id, 0) + missing

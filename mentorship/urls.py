@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("mentoring.urls")),
     path("", include("mentor_requests.urls")),
     path("", include("matching.urls")),
+    path("", include("stipends.urls")),
     path("", include("organizations.urls")),
     path("api/", include("api.urls")),
 ]

@@ -1,4 +1,4 @@
-"""Midpoint and final evaluations in both directions, and the closing reflection."""
+"""Initial (optional), midpoint and final evaluations in both directions, and the closing reflection."""
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,6 +9,8 @@ from .mentorship import Mentorship, Role
 
 
 class Stage(models.TextChoices):
+    # The initial evaluation is asked only in cohorts that turn it on (CohortMentoringSettings.initial_opens_percent).
+    INITIAL = "initial", _("Initial")
     MIDPOINT = "midpoint", _("Midpoint")
     FINAL = "final", _("Final")
 

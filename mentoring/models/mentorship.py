@@ -211,6 +211,11 @@ class CohortMentoringSettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(104)],
         help_text=_("In a cohort open all year, each pair starts when it is confirmed and lasts this long."),
     )
+    initial_opens_percent = models.PositiveSmallIntegerField(
+        _("initial evaluation opens at (% of the pair's time)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(98)],
+        help_text=_("Empty: no initial evaluation. It is due ten points of the pair's time after it opens."),
+    )
     midpoint_opens_percent = models.PositiveSmallIntegerField(
         _("midpoint evaluation opens at (% of the pair's time)"), default=40,
         validators=[MinValueValidator(1), MaxValueValidator(99)],
@@ -238,6 +243,9 @@ class CohortMentoringSettings(models.Model):
         if self.final_opens_percent is not None and self.midpoint_opens_percent is not None \
                 and self.final_opens_percent <= self.midpoint_opens_percent:
             raise ValidationError({"final_opens_percent": _("The final evaluation must open after the midpoint one.")})
+        if self.initial_opens_percent is not None and self.midpoint_opens_percent is not None \
+                and self.initial_opens_percent >= self.midpoint_opens_percent:
+            raise ValidationError({"initial_opens_percent": _("The initial evaluation must open before the midpoint one.")})
 
 
 def cohort_settings(cohort) -> CohortMentoringSettings:

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
-from ..deadlines import evaluation_is_open, evaluation_opens_on, today
+from ..deadlines import evaluation_is_open, evaluation_opens_on, evaluation_stages, today
 from ..models import Closure, EarlyEndRequest, Evaluation, Mentorship, MentorshipExtension, Role, Stage, cohort_settings
 from .access import COORDINATOR, mentorship_role
 
@@ -170,7 +170,9 @@ def _confirm_early_end(m, role, facts, on, **params):
 
 
 def _evaluate(m, role, facts, on, stage=None, **params):
-    stages = [stage] if stage else list(Stage.values)
+    stages = [stage] if stage else evaluation_stages(m.cohort)
+    if stage and stage not in evaluation_stages(m.cohort):
+        return ValidationError(_("This cohort has no initial evaluation."), code="no_such_stage")
     direction = "about_mentee" if role == MENTOR else "about_mentor"
     if all((s, direction) in facts.evaluations for s in stages):
         return ValidationError(_("You already sent this evaluation."), code="already_sent")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_noop
 from notifications.services import notify
 from programs.models import Cohort
 
+from .. import hooks
 from ..deadlines import evaluation_due_on
 from ..models import (
     Closure,
@@ -29,6 +30,14 @@ RATING, TEXT = EvaluationQuestion.Kind.RATING, EvaluationQuestion.Kind.TEXT
 
 # Used for a cohort that has not written its own questions. Stored in English and translated when shown.
 DEFAULT_QUESTIONS = {
+    (Stage.INITIAL, Direction.ABOUT_MENTEE): [
+        (RATING, gettext_noop("How well has the mentee settled in and started on the agreed goals?")),
+        (TEXT, gettext_noop("What should the mentee focus on in the coming weeks?")),
+    ],
+    (Stage.INITIAL, Direction.ABOUT_MENTOR): [
+        (RATING, gettext_noop("How well has your mentor helped you get started?")),
+        (TEXT, gettext_noop("What would help you most in the coming weeks?")),
+    ],
     (Stage.MIDPOINT, Direction.ABOUT_MENTEE): [
         (RATING, gettext_noop("How is the mentee progressing towards the goals you agreed?")),
         (RATING, gettext_noop("How well does the mentee communicate and keep commitments?")),
@@ -100,12 +109,14 @@ def _clean_answer(question: EvaluationQuestion, value):
     return None, text
 
 
-def evaluation_submit(*, mentorship: Mentorship, actor, stage: str, answers: dict, mentee_completed=None) -> Evaluation:
+def evaluation_submit(*, mentorship: Mentorship, actor, stage: str, answers: dict, mentee_completed=None,
+                      extra: dict | None = None) -> Evaluation:
     """The mentor evaluates the mentee, or the mentee the mentor, once per stage.
 
     `answers` maps each question's `key` (its id, or "default-<n>" for a default question) to a rating
     (1-5) or a text. The mentor's final evaluation says whether the mentee completed the program.
     Evaluations open only inside their window (the cohort's settings, per pair's own dates).
+    `extra` holds the answers to fields that other apps add (mentoring.hooks), saved in this transaction.
     """
     if stage not in Stage.values:
         raise ValidationError(_("Unknown evaluation stage."))
@@ -133,6 +144,7 @@ def evaluation_submit(*, mentorship: Mentorship, actor, stage: str, answers: dic
                              rating=rating, text=text, order=i)
             for i, (q, rating, text) in enumerate(cleaned)
         ])
+        hooks.evaluation_extras_save(evaluation=evaluation, mentorship=locked, actor=actor, data=extra or {})
     return evaluation
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from notifications.services import notify
 from programs.models import ApprovalStatus, Cohort, MentorEnrollment
 
+from .. import hooks
 from ..deadlines import pair_dates, today
 from ..models import EarlyEndRequest, Mentorship, MentorshipEvent, MentorshipExtension, Role
 from ..pair_rules import pair_refused
@@ -80,6 +81,7 @@ def mentorship_create(*, enrollment: MentorEnrollment, mentee, actor=None, appli
                 )
         except IntegrityError:
             raise ValidationError(_("This mentee already has a mentorship in this cohort.")) from None
+        hooks.mentorship_created(mentorship=mentorship)
         for person, other in ((enrollment.mentor, mentee), (mentee, enrollment.mentor)):
             notify(
                 user=person, kind="mentorship_started", key=f"mentorship:{mentorship.pk}:started:{person.pk}",

@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import selectors, services
+from .. import hooks, selectors, services
 from ..deadlines import evaluation_due_on
 from ..forms import ClosureForm, EvaluationForm
 from ..models import Closure, Direction, Evaluation, Mentorship, Role, Stage
@@ -40,11 +40,12 @@ def evaluation_submit(request, mentorship, role, stage):
     # Reading the page writes nothing: a cohort without its own questions shows the defaults unsaved.
     questions = services.evaluation_questions_for(cohort=mentorship.cohort, stage=stage, direction=direction)
     ask_completion = stage == Stage.FINAL and direction == Direction.ABOUT_MENTEE
-    form = EvaluationForm(request.POST or None, questions=questions, ask_completion=ask_completion)
+    form = EvaluationForm(request.POST or None, questions=questions, ask_completion=ask_completion,
+                          extra_fields=hooks.evaluation_extra_fields(mentorship=mentorship, stage=stage, direction=direction))
     if request.method == "POST" and form.is_valid():
         try:
             services.evaluation_submit(mentorship=mentorship, actor=request.user, stage=stage, answers=form.answers(),
-                                       mentee_completed=form.mentee_completed())
+                                       mentee_completed=form.mentee_completed(), extra=form.extra())
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

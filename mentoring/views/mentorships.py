@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import selectors, services
+from .. import hooks, selectors, services
 from ..forms import DatesForm, EarlyEndDecisionForm, ExtensionForm, PauseForm, ReasonForm
 from .common import flash_errors, form_page, mentorship_view, require_may
 
@@ -23,6 +23,7 @@ def mentorship_detail(request, mentorship, role):
     context = selectors.mentorship_page(mentorship=mentorship, role=role, user=request.user)
     return render(request, "mentoring/mentorship_detail.html", {
         "mentorship": mentorship, "role": role, "pause_form": PauseForm(), **context,
+        "panels": hooks.mentorship_panels(mentorship=mentorship, role=role, user=request.user),
     })
 
 

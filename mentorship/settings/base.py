@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "mentoring",
     "mentor_requests",
     "matching",
+    "stipends",
     "rest_framework", "drf_spectacular", "django_filters", "api",
     "django_prometheus",
     "mentorship.apps.MentorshipConfig",

@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 
 from notifications.services import notify
 
+from .. import hooks
 from ..kinds import GROUP, ORGANIZATION, PROJECT, applicant_type
 from ..models import Answer, Application, ApplicationEvent, ApplicationPreference, ApprovalStatus, Cohort, MentorEnrollment
 from ..permissions import is_coordinator
@@ -277,6 +278,8 @@ def _transition(application: Application, to_status: str, *, actor, note: str = 
         )
     application.status = to_status
     application.save()
+    if to_status == Status.ACCEPTED:
+        hooks.application_accepted(application=application)
     event = ApplicationEvent.objects.create(
         application=application, actor=actor, from_status=from_status, to_status=to_status, note=note,
     )

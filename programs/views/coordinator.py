@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from notifications.services import topic_summary
 
-from .. import coordinator_selectors, exports, selectors, services
+from .. import coordinator_selectors, exports, hooks, selectors, services
 from ..models import Application, ApprovalStatus
 from ..review_forms import STATUS_FILTER_CHOICES, BulkDecisionForm, EnrollmentDecisionForm
 
@@ -76,6 +76,7 @@ def bulk_decide(request, cohort_pk):
     if not form.cleaned_data["confirm"]:
         return render(request, "programs/coordinator/confirm_decision.html", {
             "cohort": cohort, "applications": applications, "status": status, "decision": form.decision_label(),
+            "warnings": hooks.decision_warnings(cohort=cohort, status=status, applications=applications),
         })
     done, errors = services.applications_decide_bulk(applications=applications, status=status, actor=request.user)
     label = Application.Status(status).label

@@ -1,0 +1,83 @@
+"""What coordinators, site admins and mentees type about stipends."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from djmoney.forms.fields import MoneyField
+
+from .models import DECIMAL_PLACES, MAX_DIGITS, Event, PaymentDetails, Sponsor
+
+
+class PlanForm(forms.Form):
+    amount = MoneyField(label=_("Amount per mentee"), max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES,
+                        help_text=_("The currency's ISO 4217 code with the amount; used where the per-country table "
+                                    "has no row for the mentee's country."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for event, label in Event.choices:
+            self.fields[f"percent_{event}"] = forms.IntegerField(
+                label=_("%(event)s: share (%%)") % {"event": label}, min_value=0, max_value=100, required=False,
+                help_text=_("Leave empty or 0 for no instalment at this event."),
+            )
+
+    def percents(self) -> dict:
+        return {event: self.cleaned_data.get(f"percent_{event}") or 0 for event in Event.values}
+
+    def clean(self):
+        cleaned = super().clean()
+        total = sum(cleaned.get(f"percent_{e}") or 0 for e in Event.values)
+        if total != 100:
+            raise forms.ValidationError(_("The instalments must add up to 100 %% (now %(total)s %%).") % {"total": total})
+        return cleaned
+
+
+class CountryTableForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"), help_text=_("One line per country: the two-letter code and the amount, "
+                                                            "for example “BR,900.00”. It replaces the whole table."))
+
+    def text(self) -> str:
+        raw = self.cleaned_data["file"].read()
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("Save the file as UTF-8 text.")) from None
+
+
+DECISIONS = [("approve", _("Approve")), ("hold", _("Hold"))]
+
+
+class DecisionForm(forms.Form):
+    instalments = forms.TypedMultipleChoiceField(label=_("Instalments"), coerce=int, choices=[],
+                                                 error_messages={"required": _("Choose at least one instalment.")})
+    action = forms.ChoiceField(label=_("Decision"), choices=DECISIONS)
+    reason = forms.CharField(label=_("Why it is held (the mentee reads it)"), required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    apply_extensions = forms.BooleanField(
+        label=_("When holding: apply the extensions the mentors recommended"), required=False, initial=True)
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, instalment_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instalments"].choices = [(i, str(i)) for i in instalment_ids]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "hold" and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Say why the instalments are held: the mentee reads it."))
+        return cleaned
+
+
+class PaymentDetailsForm(forms.ModelForm):
+    class Meta:
+        model = PaymentDetails
+        fields = ["legal_name", "country", "payment_notes"]
+        widgets = {"payment_notes": forms.Textarea(attrs={"rows": 3}),
+                   "country": forms.TextInput(attrs={"autocomplete": "country", "maxlength": 2})}
+
+    def clean_country(self):
+        return self.cleaned_data["country"].strip().upper()
+
+
+class SponsorForm(forms.ModelForm):
+    class Meta:
+        model = Sponsor
+        fields = ["organization", "contact_name", "contact_email", "pledged", "status"]
