@@ -86,3 +86,12 @@ def ranking_by_evidence(cohort: Cohort):
         .order_by("-verified_merged", "-verified", "-normalised_score", "pk")
     )
 
+
+
+def verified_work(*, cohort_id: int, applicant_ids) -> list[tuple]:
+    """(applicant id, kind, state, languages, topics, repository) of every contribution that checks out, for matching
+    (one query; `applicant_ids` may be a subquery)."""
+    return list(
+        Contribution.objects.checked_out().filter(cohort_id=cohort_id, applicant_id__in=applicant_ids)
+        .order_by("applicant_id", "pk").values_list("applicant_id", "kind", "state", "languages", "topics", "repository")
+    )
