@@ -12,6 +12,7 @@ class ContributionsConfig(AppConfig):
         from programs import review_panels
         from programs.views.coordinator import COHORT_DASHBOARD_PANELS
 
+        from . import dashboard  # noqa: F401  (registers the dashboard section)
         from .panels import application_panel, dashboard_panel, review_panel
 
         review_panels.register(review_panel, page="review")
