@@ -75,7 +75,6 @@ def repository_counts(lines: list[str], platform: str, repository: str) -> bool:
 
 
 GIST = re.compile(r"^/(?:(?P<user>[A-Za-z0-9-]+)/)?(?P<id>[0-9a-f]{8,40})/?$")
-SNIPPET = re.compile(r"^/(?:-/snippets/(?P<id>\d+)|(?P<project>.+)/-/snippets/(?P<pid>\d+))/?$")
 
 
 def parse_proof_url(url: str) -> tuple[str, str] | None:
