@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from django.utils.dateparse import parse_datetime
 
-from .client import Client
+from .client import Client, NotFound
 from .urls_parse import Target
 
 LANGUAGES_KEPT = 5
@@ -81,8 +81,6 @@ def _github(target: Target, client: Client) -> dict:
         reviews = client.get_all(f"{repo}/pulls/{target.number}/reviews")
         review = next((r for r in reviews if str(r.get("id")) == target.review_id), None)
         if review is None:
-            from .client import NotFound
-
             raise NotFound("review not found on that pull request", permanent=True, status=404)
         facts = {
             "title": pull.get("title") or "", "state": "submitted",
