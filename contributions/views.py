@@ -49,22 +49,23 @@ def my_contributions(request, cohort_pk):
     })
 
 
+def _owner_action(request, pk, service, message):
+    contribution = selectors.contribution_get_for_owner(user=request.user, pk=pk)
+    service(contribution=contribution, actor=request.user)
+    messages.success(request, message)
+    return redirect("contributions:mine", cohort_pk=contribution.cohort_id)
+
+
 @login_required
 @require_POST
 def contribution_delete(request, pk):
-    contribution = selectors.contribution_get_for_owner(user=request.user, pk=pk)
-    services.contribution_delete(contribution=contribution, actor=request.user)
-    messages.success(request, _("The contribution was removed."))
-    return redirect("contributions:mine", cohort_pk=contribution.cohort_id)
+    return _owner_action(request, pk, services.contribution_delete, _("The contribution was removed."))
 
 
 @login_required
 @require_POST
 def contribution_recheck(request, pk):
-    contribution = selectors.contribution_get_for_owner(user=request.user, pk=pk)
-    services.contribution_recheck(contribution=contribution, actor=request.user)
-    messages.success(request, _("It will be checked again in a moment."))
-    return redirect("contributions:mine", cohort_pk=contribution.cohort_id)
+    return _owner_action(request, pk, services.contribution_recheck, _("It will be checked again in a moment."))
 
 
 @login_required
