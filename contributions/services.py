@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -203,7 +204,8 @@ def contribution_record(*, applicant, cohort: Cohort, url: str, note: str = "") 
     from .tasks import fetch_contribution
 
     with transaction.atomic():
-        Cohort.objects.select_for_update().filter(pk=cohort.pk).first()  # the count below is per applicant and cohort
+        # The limit counts this person's rows: lock the person (a row that always exists), not the whole cohort.
+        get_user_model().objects.select_for_update().filter(pk=applicant.pk).first()
         if Contribution.objects.filter(cohort=cohort, applicant=applicant).count() >= MAX_PER_APPLICANT:
             raise ValidationError(_("You can record at most %(count)d contributions.") % {"count": MAX_PER_APPLICANT})
         try:
