@@ -21,8 +21,14 @@ class MatchingSettingsForm(forms.ModelForm):
         for name in EDITABLE:
             if name.startswith("weight_"):
                 self.fields[name].widget.attrs.update({"min": 0, "max": 100, "class": "form-control form-control-sm"})
+        self.fields["weight_evidence"].required = False
         self.fields["min_score"].widget.attrs.update({"min": 0, "max": 100, "class": "form-control form-control-sm"})
         self.fields["top_k"].widget.attrs.update({"min": 5, "max": 500, "class": "form-control form-control-sm"})
+
+    def clean_weight_evidence(self):
+        # Optional: it only counts in cohorts with verified contributions; left empty it keeps the current weight.
+        value = self.cleaned_data.get("weight_evidence")
+        return self.instance.weight_evidence if value is None else value
 
     @property
     def weight_fields(self):

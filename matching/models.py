@@ -20,6 +20,7 @@ COMPONENT_LABELS = {
     "availability": _("Hours per week"),
     "preference": _("Mentee's preference"),
     "review": _("Reviews"),
+    "evidence": _("Verified contributions"),
 }
 
 
@@ -52,6 +53,7 @@ class MatchingSettings(models.Model):
     weight_availability = _weight_field("availability")
     weight_preference = _weight_field("preference")
     weight_review = _weight_field("review")
+    weight_evidence = _weight_field("evidence")
     min_score = models.PositiveSmallIntegerField(
         _("minimum score"), default=0, validators=[MaxValueValidator(100)],
         help_text=_("Pairs scoring below this (0-100) are never proposed. 0 means no minimum."),

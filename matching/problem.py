@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Profile, Skill
+from contributions.selectors import verified_work
 from mentoring.models import Mentorship
 from mentoring.selectors import cohort_places_left, enrollments_with_places_left
 from programs.models import Application, ApplicationPreference, Cohort, Review
@@ -139,6 +140,8 @@ class CohortProblem:
     rules: dict[tuple[int, int], str]  # (i, j) -> PairRule.Kind
     max_pairs: int | None = None  # places the cohort's maximum mentees leaves (None: no maximum)
     warnings: list[str] = field(default_factory=list)
+    evidence_work: list[list[tuple]] = field(default_factory=list)  # per i: (kind, state, languages, topics, repository)
+    mentor_labels: list[frozenset] = field(default_factory=list)  # per j: lower-cased names of skills and interests
     _idf: dict | None = None
 
     @property
@@ -196,6 +199,8 @@ class CohortRows:
     locked: list[tuple[int, int]] = field(default_factory=list)
     skill_names: dict[int, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    evidence_work: list[list[tuple]] = field(default_factory=list)  # per i: verified work (contributions app)
+    mentor_labels: list[frozenset] = field(default_factory=list)  # per j: what the mentor knows, by name
 
     def __post_init__(self):
         self.app_index = {row.pk: i for i, row in enumerate(self.apps)}
@@ -299,6 +304,31 @@ def _read_rules(rows: CohortRows, cohort: Cohort) -> None:
             rows.locked.append((i, j))
 
 
+# Evidence (the contributions app): how much a verified contribution counts, by its state.
+EVIDENCE_WEIGHT = {"merged": 1.0, "committed": 1.0, "open": 0.5, "submitted": 0.5, "closed": 0.25}
+
+
+def _read_evidence(rows: CohortRows, cohort: Cohort, applicant_pks) -> None:
+    """Verified work of the applicants (one query) and, if there is any, the names of what mentors know (one more)."""
+    rows.evidence_work = [[] for _ in rows.apps]
+    rows.mentor_labels = [frozenset() for _ in rows.places]
+    for applicant_id, *work in verified_work(cohort_id=cohort.pk, applicant_ids=applicant_pks):
+        i = rows.applicant_i.get(applicant_id)
+        if i is not None:
+            rows.evidence_work[i].append(tuple(work))
+    if not any(rows.evidence_work) or not rows.places:
+        return
+    known = [rows.expertise[j] | set(rows.interests_of.get(p.mentor_id, ())) for j, p in enumerate(rows.places)]
+    names = dict(Skill.objects.filter(pk__in=sorted(set().union(*known))).values_list("pk", "name"))
+    rows.mentor_labels = [frozenset(names[s].lower() for s in k if s in names) for k in known]
+
+
+def mentee_evidence_of(rows: CohortRows) -> list[list[tuple[float, list[str]]]]:
+    """The engine's evidence input: (weight, the repository's languages and topics) per contribution."""
+    return [[(EVIDENCE_WEIGHT.get(state, 0.0), [*languages, *topics]) for _kind, state, languages, topics, _repo in work]
+            for work in rows.evidence_work]
+
+
 def _read_skill_names(rows: CohortRows) -> None:
     """Names of the skills that can be shared (for the reasons in words)."""
     shareable = set().union(*rows.wanted) & set().union(*rows.expertise) if rows.apps and rows.places else set()
@@ -338,6 +368,7 @@ def cohort_rows_load(
     _read_conflicts(rows, cohort)
     if include_rules:
         _read_rules(rows, cohort)
+    _read_evidence(rows, cohort, applicant_pks)
     _read_skill_names(rows)
     return rows
 
@@ -373,6 +404,8 @@ def cohort_problem_from(rows: CohortRows, params: dict | None = None) -> CohortP
         # stable ids break every tie, so the pairs do not depend on the order the rows were read in
         mentee_keys=[a.pk for a in apps],
         mentor_keys=[p.pk for p in places],
+        mentee_evidence=mentee_evidence_of(rows),
+        mentor_evidence=[sorted(labels) for labels in rows.mentor_labels],
     )
     return CohortProblem(
         problem=problem, weights=weights_from(params), params=params,
@@ -384,6 +417,7 @@ def cohort_problem_from(rows: CohortRows, params: dict | None = None) -> CohortP
         wanted=[frozenset(s) for s in rows.wanted], expertise=[frozenset(s) for s in rows.expertise],
         skill_names=rows.skill_names, language_names=rows.language_names,
         conflicts=rows.conflicts, rules=rows.rules, max_pairs=rows.max_pairs, warnings=rows.warnings,
+        evidence_work=rows.evidence_work, mentor_labels=rows.mentor_labels,
     )
 
 

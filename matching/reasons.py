@@ -15,6 +15,7 @@ from accounts.models import Language, Skill
 from accounts.taxonomy import local_names_from_english, sort_key
 
 from .engine import COMPONENTS, breakdown
+from .evidence_facts import evidence_fact, evidence_sentence
 from .problem import CohortProblem
 
 COORDINATOR, MENTOR, MENTEE = "coordinator", "mentor", "mentee"
@@ -101,6 +102,7 @@ def pair_components(cp: CohortProblem, pairs, *, text_terms: bool = True) -> lis
             "eligible": bool(bd["eligible"][k]),
             "conflict": (i, j) in cp.conflicts,
             "ruled_out": cp.rules.get((i, j)) == "ruled_out",
+            "evidence": evidence_fact(cp, i, j),
         }
         out.append({
             "total": _round(bd["total"][k], 2),
@@ -162,6 +164,9 @@ def reasons_for(facts: dict, *, viewer: str = COORDINATOR) -> list[str]:
     interests = facts.get("shared_interests_count") or 0
     if interests:
         out.append(ngettext("%(count)d shared interest", "%(count)d shared interests", interests) % {"count": interests})
+    evidence = evidence_sentence(facts.get("evidence"))
+    if evidence:
+        out.append(evidence)
     terms = meaningful_terms(facts.get("text_terms") or [])
     if terms:
         out.append(_("similar goals: %(terms)s") % {"terms": ", ".join(terms)})

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("programs.urls")),
+    path("", include("contributions.urls")),
     path("", include("mentoring.urls")),
     path("", include("mentor_requests.urls")),
     path("", include("matching.urls")),

@@ -9,6 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import inputs as I
+from .evidence import build_evidence
 from .problem import FORBIDDEN_REASONS
 from .text import build_text_model
 
@@ -52,6 +53,7 @@ def build_problem(cls, a: dict):
     out.update(_times(a))
     out.update(_preferences(a["mentee_preferences"], n, m))
     out.update(_reviews(a["review_score"], n, m, a["review_by_mentor"], float(a["review_missing"])))
+    out.update(build_evidence(a["mentee_evidence"], a["mentor_evidence"], n, m))
     return cls(**out)
 
 

@@ -21,6 +21,7 @@ import math
 import numpy as np
 import scipy.sparse as sp
 
+from .evidence import evidence_extras
 from .inputs import csr_of, hours_ratio, overlap_minutes
 from .problem import COMPONENTS, SCORE_SCALE, Problem
 
@@ -69,12 +70,15 @@ class Factors:
             self.rev_a = np.full(n, float(units(p.review_missing * f["review"])))
         self.rev_pair_delta = units(p.review_val * f["review"]) - units(p.review_missing * f["review"])
         self.pref_units = units(pref_value(p.pref_rank) * f["preference"])
-        # extras per mentee (CSR): preferences and per-pair review deltas; forbidden pairs
-        xi = np.concatenate([p.pref_i, p.review_i])
+        # evidence: per-pair units, sorted by key (evidence.py)
+        ev_i, ev_j, self.ev_units = evidence_extras(p, f["evidence"], units)
+        self.ev_key = ev_i * m + ev_j
+        # extras per mentee (CSR): preferences, per-pair review deltas and evidence; forbidden pairs
+        xi = np.concatenate([p.pref_i, p.review_i, ev_i])
         o = np.argsort(xi, kind="stable")
         self.x_ptr = csr_of(xi[o], n)
-        self.x_j = np.concatenate([p.pref_j, p.review_j])[o].astype(np.int64)
-        self.x_val = np.concatenate([self.pref_units, self.rev_pair_delta])[o].astype(np.float32)
+        self.x_j = np.concatenate([p.pref_j, p.review_j, ev_j])[o].astype(np.int64)
+        self.x_val = np.concatenate([self.pref_units, self.rev_pair_delta, self.ev_units])[o].astype(np.float32)
         self.f_ptr = csr_of(p.forbid_i, n)
         self.f_j = p.forbid_j.astype(np.int64)
         self.const = self.rev_a.astype(np.float32)

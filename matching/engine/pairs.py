@@ -9,6 +9,7 @@ import numpy as np
 
 from . import kernels
 from .candidates import Q_NONE
+from .evidence import evidence_units, evidence_values
 from .factors import factors, pref_value
 from .inputs import hours_ratio, lookup, overlap_minutes
 from .problem import COMPONENTS, FORBIDDEN_REASONS, SCORE_SCALE, Problem, Weights
@@ -42,6 +43,7 @@ def pair_units(p: Problem, wn: dict, i: np.ndarray, j: np.ndarray) -> dict:
         "u_availability": fac.hr_table[fac.mhr_idx[i], fac.rhr_idx[j]],
         "u_preference": np.where(hp >= 0, fac.pref_units[np.maximum(hp, 0)] if len(fac.pref_units) else 0, 0),
         "u_review": fac.rev_a[i] + np.where(hr >= 0, fac.rev_pair_delta[np.maximum(hr, 0)] if len(fac.rev_pair_delta) else 0, 0),
+        "u_evidence": evidence_units(p, fac, i, j),
     }
     u.update(
         shared=shared, hp=hp, hr=hr,
@@ -113,6 +115,7 @@ def breakdown(problem: Problem, pairs, weights: Weights | None = None) -> dict[s
         timezone=ov / p.window_minutes,
         availability=hours_ratio(p.mentee_hours[i], p.mentor_hours[j]),
         preference=pref_value(rank),
+        evidence=evidence_values(p, i, j),
     )
     out["review"], out["review_raw"] = _review_values(p, i, hr)
     out["total"] = np.rint(total) / SCORE_SCALE

@@ -19,7 +19,7 @@ from . import inputs as I
 from .text import TextModel
 
 SCORE_SCALE = 2**22 / 100  # integer score units per point: 100 points = 2**22 units
-COMPONENTS = ("skills", "interests", "text", "language", "timezone", "availability", "preference", "review")
+COMPONENTS = ("skills", "interests", "text", "language", "timezone", "availability", "preference", "review", "evidence")
 FORBIDDEN_REASONS = {1: "forbidden", 2: "ruled_out"}
 overlap_minutes = I.overlap_minutes
 
@@ -41,6 +41,7 @@ class Weights:
     availability: float = 10.0
     preference: float = 15.0
     review: float = 5.0
+    evidence: float = 10.0  # verified contributions (evidence.py); active only when some mentee has some
 
     def __post_init__(self):
         for f in fields(self):
@@ -116,6 +117,10 @@ class Problem:
     forbid_reason: np.ndarray  # 1 forbidden (conflict of interest), 2 ruled out
     locked: np.ndarray  # (L, 2) sorted by mentee
     capacity: np.ndarray  # (M,) int64
+    # evidence (evidence.py): verified work per label, and the labels each mentor knows
+    evidence_labels: list = field(default_factory=list)
+    evidence_mentee: sp.csr_matrix | None = None  # (N, M) the evidence value of each pair that has some
+    evidence_mentor: sp.csr_matrix | None = None  # (M, L) 0/1
     _cache: dict = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -147,6 +152,8 @@ class Problem:
         day_end_minute: int = 21 * 60,
         mentee_keys=None,
         mentor_keys=None,
+        mentee_evidence: Sequence[Sequence[tuple[float, Iterable[str]]]] | None = None,
+        mentor_evidence: Sequence[Iterable[str]] | None = None,
     ) -> Problem:
         """Validate plain data and precompute what the scorer needs.
 
@@ -173,6 +180,8 @@ class Problem:
             act.add("preference")
         if self.review_mode != "none":
             act.add("review")
+        if self.evidence_mentee is not None and self.evidence_mentee.nnz:
+            act.add("evidence")
         return act
 
     @property

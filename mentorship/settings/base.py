@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "notifications",
     "organizations",
     "programs",
+    "contributions",
     "mentoring",
     "mentor_requests",
     "matching",
@@ -247,6 +248,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "programs.tasks.scan_stale_duplicates",
         "schedule": 300.0,
     },
+}
+# Contribution evidence: the platforms' REST APIs (tests point these at a local fake server).
+GITHUB_API_URL = env("GITHUB_API_URL", default="https://api.github.com")
+GITLAB_API_URL = env("GITLAB_API_URL", default="https://gitlab.com/api/v4")
+GITHUB_TOKEN = env("GITHUB_TOKEN", default="")
+GITLAB_TOKEN = env("GITLAB_TOKEN", default="")
+CONTRIBUTIONS_API_TIMEOUT = env.float("CONTRIBUTIONS_API_TIMEOUT", default=10.0)
+CELERY_BEAT_SCHEDULE["contributions-fetch-due"] = {
+    "task": "contributions.tasks.fetch_due_contributions",
+    "schedule": env.float("CONTRIBUTIONS_FETCH_SECONDS", default=300.0),
 }
 MENTORSHIP_REQUEST_RESPONSE_DAYS = env.int("MENTORSHIP_REQUEST_RESPONSE_DAYS", default=7)
 MENTORSHIP_REQUEST_MAX_OPEN = env.int("MENTORSHIP_REQUEST_MAX_OPEN", default=3)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import application_selectors as app_selectors
-from .. import selectors, services
+from .. import review_panels, selectors, services
 from ..application_forms import ApplicationForm, question_field_name
 from ..models import Application
 
@@ -193,6 +193,7 @@ def application_detail(request, pk):
         "editable": role == "applicant" and application.is_editable(),
         "can_withdraw": role == "applicant" and application.can_become(Status.WITHDRAWN),
         **app_selectors.application_page_data(application),
+        "panels": review_panels.panels_for(page="application", application=application, viewer=request.user),
     }
     return render(request, "programs/applications/application_detail.html", context)
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from .. import coordinator_selectors, selectors, services
+from .. import coordinator_selectors, review_panels, selectors, services
 from ..models import ApprovalStatus
 from ..permissions import is_approved_mentor, is_coordinator
 from ..review_forms import QueueFilterForm, ReviewForm, VolunteerForm
@@ -132,4 +132,5 @@ def review_application(request, pk):
         "scores": selectors.application_score(application) if show_others else None,
         "previous_pk": previous_pk, "next_pk": next_pk, "position": position, "total": total,
         "querystring": querystring,
+        "panels": review_panels.panels_for(page="review", application=application, viewer=request.user),
     })
