@@ -120,6 +120,7 @@ def _scan_group(rows, order, r0, r1, k, m, tile, th, a_th, m_th, lang, a_lang, m
     base = np.empty(tile, dtype=np.float32)
     kb = np.empty(tile, dtype=np.float32) if shifted else acc
     gm = np.empty((tile + LANES - 1) // LANES, dtype=np.float32)
+    gm2 = np.empty(gm.shape[0] if shifted else 1, dtype=np.float32)
     hist = np.zeros(HIST, dtype=np.int64)
     dd, st = np.empty((r1 - r0, width), np.int64), np.empty((r1 - r0, width), np.int64)
     dv, sv = np.empty((r1 - r0, width), np.float32), np.empty((r1 - r0, width), np.float32)
@@ -144,7 +145,8 @@ def _scan_group(rows, order, r0, r1, k, m, tile, th, a_th, m_th, lang, a_lang, m
                        b_j, b_val, x_ptr, x_j, x_val, f_ptr, f_j)
             if shifted:
                 shift_keys(acc, kb, n, t0, shiftf, min_q, use_min)
-            sizes[g], thrs[g], tb = select(kb, acc, n, t0, shifted, k, heaps[g], sizes[g], gm, hist, mrank, thrs[g])
+            sizes[g], thrs[g], tb = select(kb, acc, n, t0, shifted, k, heaps[g], sizes[g], gm, gm2, hist, mrank,
+                                           thrs[g])
             bests[g] = max(bests[g], tb)
 
 

@@ -15,7 +15,7 @@ FLOOR = np.float32(-1.0e8)  # eligible keys are far above
 OFF = np.int64(1 << 30)
 LOW32 = np.int64(0xFFFFFFFF)
 LANES = 16  # a tile of n cells is cut into ceil(n / 16) strided blocks {g, g + nb, g + 2 nb, ...}
-SHIFT = 12  # histogram buckets of 2**12 units (0.1 point): scores < 2**22 -> at most 1024 buckets
+SHIFT = 15  # histogram buckets of 2**15 units (0.78 point): scores < 2**22 -> at most 128 buckets
 HIST = (1 << 22 >> SHIFT) + 1
 
 
@@ -64,14 +64,15 @@ def strided_max(x, n, n_blocks, gm):
         lo = q * n_blocks
         lim = min(n_blocks, n - lo)
         for g in range(lim):
-            gm[g] = max(gm[g], x[lo + g])
+            v = x[lo + g]
+            gm[g] = v if v > gm[g] else gm[g]  # (builtin max does not vectorise)
 
 
 @nb.njit(cache=True, nogil=True, boundscheck=False, fastmath=True)
 def row_max(x, n):
     best = NEG
     for jj in range(n):
-        best = max(best, x[jj])
+        best = x[jj] if x[jj] > best else best
     return best
 
 
@@ -104,7 +105,7 @@ def shift_keys(acc, kb, n, t0, shiftf, min_q, use_min):
 
 
 @nb.njit(cache=True, nogil=True, boundscheck=False)
-def select(kb, acc, n, t0, shifted, k, heap, size, gm, hist, mrank, thr):
+def select(kb, acc, n, t0, shifted, k, heap, size, gm, gm2, hist, mrank, thr):
     """Offer the tile's cells (mentors t0 .. t0 + n) to a row's top k by (key kb desc, mentor
     rank asc), keeping eligible cells with key >= thr (``min_q`` is already in ``thr``, or in
     ``kb`` when ``shifted``).  Blocks whose maximum key is below the running threshold are
@@ -112,7 +113,11 @@ def select(kb, acc, n, t0, shifted, k, heap, size, gm, hist, mrank, thr):
     rank.  Returns (size, thr, best eligible score in the tile)."""
     n_blocks = (n + LANES - 1) // LANES
     strided_max(kb, n, n_blocks, gm)
-    tile_best = row_max(acc, n) if shifted else row_max(gm, n_blocks)
+    if shifted:
+        strided_max(acc, n, n_blocks, gm2)
+        tile_best = row_max(gm2, n_blocks)
+    else:
+        tile_best = row_max(gm, n_blocks)
     if size < k and n_blocks >= k:  # start at a key that k blocks reach: few cells pass it
         thr = max(thr, bucket_bound(gm, n_blocks, k, hist))
     for g in range(n_blocks):
@@ -132,10 +137,13 @@ def select(kb, acc, n, t0, shifted, k, heap, size, gm, hist, mrank, thr):
 
 @nb.njit(cache=True, nogil=True, boundscheck=False)
 def unpack(heap, size, by_rank, shift, use_shift, out_j, out_q):
-    """Write a row's kept cells best first: mentor index and score (key + shift)."""
-    keys = np.sort(heap[:size])
+    """Write a row's kept cells best first: mentor index and score (key + shift).  An in-place
+    heap sort: the min-heap's smallest key goes to the end, so the heap ends best first."""
+    for last in range(size - 1, 0, -1):
+        heap[0], heap[last] = heap[last], heap[0]
+        _sift_down(heap, last, 0)
     for s in range(size):
-        packed = keys[size - 1 - s]
+        packed = heap[s]
         j = by_rank[LOW32 - (packed & LOW32)]
         out_j[s] = j
         out_q[s] = ((packed >> 32) - OFF) + (shift[j] if use_shift else 0)
