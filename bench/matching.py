@@ -350,7 +350,8 @@ def run_size(name: str, top_k: int, runs: int, full_check: bool, certify: bool):
     line("baseline: fixed popcount kernel, all pairs", f_wall, f_cpu,
          f"{f_cpu / (n * m) * 1e9:.2f} ns/pair cpu, checksum {checksum}; engine scoring = "
          f"{c_score / f_cpu:.2f} x this (cpu), {t_score / f_wall:.2f} x (wall)")
-    run_modes(p, cand, opt, full_check, certify)
+    wide = (best[1][1] + best[2][1], best[1][2] + best[2][2], opt.total)
+    run_modes(p, cand, opt, full_check, certify, wide)
     for v in verdicts:
         line(v, None, None)
     print(f"  ({load_note()})", flush=True)
@@ -378,7 +379,25 @@ def report_headline(name: str, n: int, m: int, best: list, walls: list, n_edges:
     return out
 
 
-def run_modes(p: E.Problem, cand: E.Candidates, opt: E.Assignment, full_check: bool, certify: bool):
+def compare_lists(p: E.Problem, wide_k: int, wide: tuple, proved: E.Assignment, small_ks=(10, 20)):
+    """A smaller candidate list plus the certificate vs the wide list without proof: scoring +
+    solving (+ proving) from scratch, wall and cpu, and the totals."""
+    w_wall, w_cpu, w_total = wide
+    line(f"wide list: score + solve on top-{wide_k} (no proof)", w_wall, w_cpu,
+         f"total {w_total:,.4f} ({pct(w_total, proved.total)} proven)")
+    for k in small_ks:
+        log: list = []
+        with Phase(f"top-{k} + certificate (proof over all pairs)", log) as ph:
+            a = E.assign(p, top_k=k, prove_optimal=True)
+        rounds = a.info.get("certify_rounds")
+        scanned = [v for key, v in a.info.items() if key.endswith("_rows_scanned")]
+        verdict = "faster" if ph.cpu < w_cpu else "slower"
+        line(ph.label, ph.wall, ph.cpu, f"certified={a.certified}, total {a.total:,.4f}, {rounds} rounds, rows rescanned "
+                                        f"{scanned}; {verdict} than the wide list (cpu)")
+
+
+def run_modes(p: E.Problem, cand: E.Candidates, opt: E.Assignment, full_check: bool, certify: bool, head_cpu=None):
+    """Greedy, stable and (with ``certify``) the proof and the list-size comparison, on the same cohort."""
     log: list = []
     with Phase("greedy", log):
         gr = E.assign(p, candidates=cand, mode="greedy")
@@ -396,10 +415,12 @@ def run_modes(p: E.Problem, cand: E.Candidates, opt: E.Assignment, full_check: b
         cert = a if a.certified is not None else None
         extra = f"total {a.total:,.4f} = {pct(a.total, ref.total)}, matched {a.n_matched:,}"
         if cert is not None:
-            added = [v for k, v in a.info.items() if k.startswith("certify_round")]
+            added = [v for k, v in a.info.items() if k.startswith("certify_round") and k.endswith("_added")]
             extra = f"certified={a.certified}, total {a.total:,.4f} (+{a.total - opt.total:.4f} vs top-k)"
             extra += f", added per round {added}"
         line(label, wall, cpu, extra)
+    if certify:
+        compare_lists(p, cand.top_k, head_cpu, done[-1])
     rows = np.arange(p.n_mentees)
     if not full_check:
         rows = np.random.default_rng(0).choice(p.n_mentees, size=min(2000, p.n_mentees), replace=False)
