@@ -209,24 +209,20 @@ def _mentor_value(t, j, b_ptr, b_j, b_val):
 
 
 @nb.njit(cache=True, parallel=True, boundscheck=False)
-def pair_terms(pi, pj, n_skills, n_interests, a_ptr, a_term, a_val, b_ptr, b_j, b_val):
-    """(P, 3) units of skills, interests and text for given pairs."""
-    out = np.zeros((pi.shape[0], 3), dtype=np.float64)
-    for r in nb.prange(pi.shape[0]):
-        i, j = pi[r], pj[r]
-        s0 = np.float32(0.0)
-        s1 = np.float32(0.0)
-        s2 = np.float32(0.0)
-        for p in range(a_ptr[i], a_ptr[i + 1]):
-            t = a_term[p]
-            prod = a_val[p] * _mentor_value(t, j, b_ptr, b_j, b_val)
-            if t < n_skills:
-                s0 += prod
-            elif t < n_skills + n_interests:
-                s1 += prod
-            else:
-                s2 += prod
-        out[r, 0], out[r, 1], out[r, 2] = s0, s1, s2
+def pair_terms(pi, pj, term_block, n_blocks, a_ptr, a_term, a_val, b_ptr, b_j, b_val):
+    """(P, n_blocks) units of each term block (skills, interests, text, ...) for given pairs."""
+    n_pairs = pi.shape[0]
+    out = np.zeros((n_pairs, n_blocks), dtype=np.float64)
+    for chunk in nb.prange((n_pairs + 1023) // 1024):
+        acc = np.empty(n_blocks, dtype=np.float32)
+        for r in range(chunk * 1024, min(n_pairs, chunk * 1024 + 1024)):
+            i, j = pi[r], pj[r]
+            acc[:] = 0
+            for p in range(a_ptr[i], a_ptr[i + 1]):
+                t = a_term[p]
+                acc[term_block[t]] += a_val[p] * _mentor_value(t, j, b_ptr, b_j, b_val)
+            for c in range(n_blocks):
+                out[r, c] = acc[c]
     return out
 
 
