@@ -46,7 +46,8 @@ bit for bit the same in any row or column order, and ties are broken by the stab
 by position: the same cohort in another order gives the same (permuted) assignment.
 
 Modules: ``problem`` / ``build`` / ``inputs`` (validation), ``text`` (text model), ``factors``
-(integer scoring blocks), ``kernels`` (numba), ``candidates``, ``pairs`` (breakdown, explain),
+(integer scoring blocks; ``_term_blocks`` lists the components that sum over shared terms),
+``kernels`` (numba scoring), ``topk`` (numba top-k selection), ``candidates``, ``pairs`` (breakdown, explain),
 ``flow`` (optimal), ``stable`` (Gale-Shapley, greedy), ``certificate``, ``assign``.
 """
 

@@ -170,11 +170,21 @@ def _optimal(job: _Job, objective: str, prove_optimal: bool, max_rounds: int):
         rows_all = np.flatnonzero(~job.is_locked & (job.cand.row_status == 0))
         edges, chosen, certified = certify(
             p, job.wn, edges, chosen, job.cap, rows_all, job.max_new, solve, job.cand.top_k, job.cand.min_q,
-            max_rounds, job.info,
+            max_rounds, job.info, row_bound=outside_bound(job.cand),
         )
         job.timings["certify"] = time.perf_counter() - t1
     ei, ej, eq = edges
     return ei[chosen], ej[chosen], eq[chosen], certified
+
+
+def outside_bound(cand: Candidates) -> np.ndarray:
+    """Per mentee, the highest score a pair *outside* its candidate list can have: its last
+    listed score when the list was cut at top_k, else none (the list holds every eligible mentor)."""
+    count = np.diff(cand.indptr)
+    out = np.full(cand.n_mentees, -(1 << 62), dtype=np.int64)
+    full = count >= cand.top_k
+    out[full] = cand.q[cand.indptr[1:][full] - 1]
+    return out
 
 
 def _deferred_acceptance(job: _Job, complete: bool):

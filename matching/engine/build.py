@@ -60,7 +60,7 @@ def build_problem(cls, a: dict):
 def _skills(wanted_lists, expert_lists, n: int, m: int) -> dict:
     """Rarity-weighted coverage: idf = log((1 + N + M) / (1 + df)) + 1 over both sides."""
     all_sk = np.fromiter(chain.from_iterable(chain(wanted_lists, expert_lists)), dtype=np.int64)
-    skill_ids = np.unique(all_sk)
+    skill_ids = I.unique_sorted(all_sk)
     index = {int(s): c for c, s in enumerate(skill_ids)}
     wanted = I.multi_hot(wanted_lists, index, n)
     expertise = I.multi_hot(expert_lists, index, m)
@@ -133,22 +133,25 @@ def _times(a: dict) -> dict:
 
 
 def _preferences(prefs, n: int, m: int) -> dict:
-    pi_, pj, pr = [], [], []
-    for i, lst in enumerate(prefs):  # loop over mentees and their (at most a few) ranked mentors
-        seen: set[int] = set()
-        for j in lst or ():
-            j = int(j)
-            if not 0 <= j < m:
-                raise ValueError(f"mentee_preferences[{i}] refers to mentor {j}, out of range")
-            if j not in seen:
-                seen.add(j)
-                pi_.append(i)
-                pj.append(j)
-                pr.append(len(seen))
-    pi_a, pj_a, pr_a = (np.asarray(x, dtype=np.int64) for x in (pi_, pj, pr))
-    pk = pi_a * m + pj_a
+    """Ranked mentors per mentee (rank = position among the mentee's distinct choices)."""
+    lists = [x if x is not None else () for x in prefs]
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    pj = np.fromiter(map(int, chain.from_iterable(lists)), dtype=np.int64, count=int(counts.sum()))
+    pi_a = np.repeat(np.arange(len(lists), dtype=np.int64), counts)
+    bad = (pj < 0) | (pj >= m)
+    if bad.any():
+        r = int(np.argmax(bad))
+        raise ValueError(f"mentee_preferences[{int(pi_a[r])}] refers to mentor {int(pj[r])}, out of range")
+    pk = pi_a * m + pj
+    o = np.lexsort((np.arange(len(pk)), pk))  # by key, then by position: the first mention wins
+    first = np.r_[True, pk[o][1:] != pk[o][:-1]] if len(pk) else np.zeros(0, bool)
+    kept = np.sort(o[first])  # kept mentions in input order
+    pi_a, pj = pi_a[kept], pj[kept]
+    start = np.r_[0, np.cumsum(np.bincount(pi_a, minlength=len(lists)))[:-1]] if len(lists) else np.zeros(0, np.int64)
+    pr_a = np.arange(len(kept), dtype=np.int64) - start[pi_a] + 1
+    pk = pi_a * m + pj
     o = np.argsort(pk, kind="stable")
-    return dict(pref_key=pk[o], pref_i=pi_a[o], pref_j=pj_a[o], pref_rank=pr_a[o])
+    return dict(pref_key=pk[o], pref_i=pi_a[o], pref_j=pj[o], pref_rank=pr_a[o])
 
 
 def _reviews(review_score, n: int, m: int, by_mentor: bool, missing: float) -> dict:

@@ -14,7 +14,8 @@ from .factors import factors
 from .problem import SCORE_SCALE, Problem, Weights
 
 Q_NONE = np.iinfo(np.int64).min  # "no eligible mentor" / ineligible marker
-TILE = None  # mentors per column tile; None: >= 8192, about 2 MiB of dense mentor columns (tests set it small)
+TILE = None  # mentors per column tile; None: DEFAULT_TILE (tests set it small)
+DEFAULT_TILE = 2048  # 8 KiB of scores per row: the row, its table part and its keys stay in L1
 
 
 @dataclass
@@ -79,8 +80,7 @@ def scan(p: Problem, wn: dict, rows, top_k: int, min_q: int | None, *, col_shift
     ok = np.ones(1, dtype=np.bool_) if col_ok is None else np.ascontiguousarray(col_ok, dtype=np.bool_)
     if "by_rank" not in p._cache:
         p._cache["by_rank"] = by_rank(p)
-    tile = TILE or (m if len(fac.dense) == 0 else max(8192, (1 << 21) // (4 * len(fac.dense))))
-    tile = int(min(m, tile))
+    tile = int(min(m, TILE or DEFAULT_TILE))
     oj, oq, on, best = kernels.scan_rows(
         rows, k, m, tile, *fac.kernel_args(), p.mentor_rank, p._cache["by_rank"], shift, col_shift is not None,
         floor, row_floor is not None, ok, col_ok is not None, np.int64(min_q or 0), min_q is not None,

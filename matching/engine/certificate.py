@@ -105,17 +105,26 @@ def prices(ei, ej, eq, chosen, cap, n: int, rows_all, max_new: int | None):
     return v, u
 
 
-def certify(p, wn, edges, chosen, cap, rows_all, max_new, solve, top_k: int, min_q, max_rounds: int, info: dict):
+def certify(p, wn, edges, chosen, cap, rows_all, max_new, solve, top_k: int, min_q, max_rounds: int, info: dict,
+            row_bound=None):
     """Grow the edge list with every pair that could improve the total until none is left.
 
-    ``solve(ei, ej, eq) -> chosen`` re-solves the pruned problem.  Returns (edges, chosen,
-    certified)."""
+    ``solve(ei, ej, eq) -> chosen`` re-solves the pruned problem.  ``row_bound[i]`` (optional)
+    is the highest score of any pair of mentee i outside the initial edge list: a pair (i, j)
+    improves the total only if q_ij - v_j > u_i, so when row_bound[i] - u_i <= min v_j no pair
+    outside the list can, and the row is not rescanned (pairs inside it are edges already).
+    Returns (edges, chosen, certified)."""
     ei, ej, eq = edges
     m = len(cap)
+    usable = cap > 0
     for rnd in range(max_rounds):
         v, u = prices(ei, ej, eq, chosen, cap, p.n_mentees, rows_all, max_new)
-        ai, aj, aq, _ = scan(p, wn, rows_all, max(5, top_k // 5), min_q, col_shift=v, row_floor=u[rows_all] + 1,
-                             col_ok=cap > 0)
+        rows = rows_all
+        if row_bound is not None and usable.any():
+            rows = rows_all[row_bound[rows_all] - u[rows_all] > v[usable].min()]
+        info[f"certify_round_{rnd}_rows_scanned"] = int(len(rows))
+        ai, aj, aq, _ = scan(p, wn, rows, max(5, top_k // 5), min_q, col_shift=v, row_floor=u[rows] + 1,
+                             col_ok=usable)
         viol = (aq - v[aj] > u[ai]) & ~(lookup(np.sort(ei * m + ej), ai * m + aj) >= 0)
         info[f"certify_round_{rnd}_added"] = int(viol.sum())
         info["certify_rounds"] = rnd + 1

@@ -54,7 +54,6 @@ class Factors:
         self.p, self.wn = p, wn
         f = {c: wn[c] * SCORE_SCALE for c in COMPONENTS}
         n, m = p.n_mentees, p.n_mentors
-        self.n_skills, self.n_interests = p.wanted.shape[1], p.mentee_interests.shape[1]
         self._terms(p, f)
         self._times(p, f)
         lang_units = float(units(f["language"]))
@@ -93,7 +92,24 @@ class Factors:
             self.dense[r, self.b_j[lo:hi]] = self.b_val[lo:hi]
 
     def _terms(self, p: Problem, f: dict) -> None:
-        """Mentee rows a[i, t] (CSR) and mentor columns b[t, j] (CSC) over skills, interests, text."""
+        """Mentee rows a[i, t] (CSR) and mentor columns b[t, j] (CSC) over every term block."""
+        blocks = self._term_blocks(p, f)
+        self.block_names = tuple(name for name, _, _ in blocks)
+        self.term_block = np.repeat(np.arange(len(blocks), dtype=np.int64), [x.shape[1] for _, x, _ in blocks])
+        a = sp.hstack([x for _, x, _ in blocks], format="csr", dtype=np.float64)
+        a.eliminate_zeros()
+        a.sort_indices()
+        b = sp.hstack([y for _, _, y in blocks], format="csc", dtype=np.float64)
+        b.eliminate_zeros()
+        b.sort_indices()
+        self.a_ptr, self.a_term, self.a_val = a.indptr.astype(np.int64), a.indices.astype(np.int64), a.data.astype(np.float32)
+        self.b_ptr, self.b_j, self.b_val = b.indptr.astype(np.int64), b.indices.astype(np.int64), b.data.astype(np.float32)
+
+    def _term_blocks(self, p: Problem, f: dict) -> list:
+        """The score components that are sums over shared terms, as (component, a, b): a pair's
+        units are sum_t a[i, t] * b[j, t] (a: (N, T), b: (M, T), integer units, products and
+        sums below 2**24).  A new term component adds one block here (and its name to
+        COMPONENTS); the kernels need no change."""
         ws = p.wanted_w.tocsr(copy=True)
         ws.data = units(ws.data * f["skills"])
         sq_i = math.sqrt(f["interests"])
@@ -108,14 +124,7 @@ class Factors:
         ta.data = units(ta.data * sq_t)
         tb = p.text.mentor_tfidf.copy()
         tb.data = units(tb.data * sq_t)
-        a = sp.hstack([ws, ia, ta], format="csr", dtype=np.float64)
-        a.eliminate_zeros()
-        a.sort_indices()
-        b = sp.hstack([p.expertise, ib, tb], format="csc", dtype=np.float64)
-        b.eliminate_zeros()
-        b.sort_indices()
-        self.a_ptr, self.a_term, self.a_val = a.indptr.astype(np.int64), a.indices.astype(np.int64), a.data.astype(np.float32)
-        self.b_ptr, self.b_j, self.b_val = b.indptr.astype(np.int64), b.indices.astype(np.int64), b.data.astype(np.float32)
+        return [("skills", ws, p.expertise), ("interests", ia, ib), ("text", ta, tb)]
 
     def _times(self, p: Problem, f: dict) -> None:
         """Time-zone and availability tables, and one combined table over level combinations."""

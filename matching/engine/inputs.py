@@ -38,11 +38,20 @@ def multi_hot(lists: Sequence[Iterable], index: dict, n: int) -> sp.csr_matrix:
     counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
     cols = np.fromiter(map(index.__getitem__, chain.from_iterable(lists)), dtype=np.int64, count=int(counts.sum()))
     width = max(len(index), 1)
-    key = np.unique(np.repeat(np.arange(len(lists), dtype=np.int64), counts) * width + cols)
+    key = unique_sorted(np.repeat(np.arange(len(lists), dtype=np.int64), counts) * width + cols)
     rows, cols = key // width, key % width
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
     return sp.csr_matrix((np.ones(len(cols)), cols, indptr), shape=(n, len(index)))
+
+
+def unique_sorted(key: np.ndarray, return_counts: bool = False):
+    """np.unique for int64 keys by sorting (numpy's hash-based unique is slower here)."""
+    key = np.sort(key)
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, np.int64)
+    if not return_counts:
+        return key[first]
+    return key[first], np.diff(np.r_[first, len(key)])
 
 
 def sorted_labels(lists_a: Sequence[Iterable], lists_b: Sequence[Iterable]) -> list:

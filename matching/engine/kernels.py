@@ -1,6 +1,13 @@
-"""numba kernels: score a mentee row against every mentor and keep its top k (no N x M matrix),
-and score given pairs component by component.  Both add the same float32 integers, so they
-agree exactly.  Compiled once and cached on disk (``cache=True``); ``warm()`` loads them.
+"""numba kernels: score mentee rows against every mentor and keep each row's top k (no N x M
+matrix), and score given pairs component by component.  Both add the same float32 integers,
+so they agree exactly.  Compiled once and cached on disk (``cache=True``); ``warm()`` loads them.
+
+Scoring a row against a tile of mentors: the table part (time zone and hours combination +
+language set) is gathered once for a run of rows with the same combination (rows are sorted
+by it), the common terms are fused multiply-adds over dense mentor rows, four at a time, and
+the rare terms add their posting lists, cut by tile in advance.  Every value is a float32
+integer and every sum stays below 2**24, so any order of additions gives the same exact
+integer.
 """
 
 from __future__ import annotations
@@ -8,163 +15,139 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-_NEG = np.float32(-(2.0**30))
-_FLOOR = np.float32(-1.0e8)
-_OFF = np.int64(1 << 30)
-_LOW32 = np.int64(0xFFFFFFFF)
+from .topk import FLOOR, HIST, LANES, NEG, select, shift_keys, unpack
+
+ROWS = 64  # rows scored against one column tile before moving to the next
+
+
+@nb.njit(cache=True, nogil=True, boundscheck=False, fastmath=True)
+def _gather(out, n, row, idx):
+    for jj in range(n):
+        out[jj] = row[idx[jj]]
+
+
+@nb.njit(cache=True, nogil=True, boundscheck=False, fastmath=True)
+def _gather_add(out, n, row, idx):
+    for jj in range(n):
+        out[jj] += row[idx[jj]]
+
+
+@nb.njit(cache=True, nogil=True, boundscheck=False, fastmath=True)
+def _add_const(acc, n, base, c):
+    for jj in range(n):
+        acc[jj] = base[jj] + c
+
+
+@nb.njit(cache=True, nogil=True, boundscheck=False, fastmath=True)
+def _axpy(acc, n, v, row):
+    for jj in range(n):
+        acc[jj] += v * row[jj]
+
+
+@nb.njit(cache=True, nogil=True, boundscheck=False, fastmath=True)
+def _axpy4(acc, n, v0, r0, v1, r1, v2, r2, v3, r3):
+    for jj in range(n):
+        acc[jj] += (v0 * r0[jj] + v1 * r1[jj]) + (v2 * r2[jj] + v3 * r3[jj])
 
 
 @nb.njit(cache=True, nogil=True, boundscheck=False)
-def _first_at_least(arr, lo, hi, value):
-    """First position in sorted arr[lo:hi] whose value is >= value (binary search)."""
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if arr[mid] < value:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
-@nb.njit(cache=True, nogil=True, boundscheck=False)
-def _fill_tile(i, acc, t0, t1, th, a_th, m_th, lang, a_lang, m_lang, const, a_ptr, a_term, a_val, dense_id, dense,
-               b_ptr, b_j, b_val, x_ptr, x_j, x_val, f_ptr, f_j):
-    """acc[j - t0] = score of (i, j) for the mentors t0 <= j < t1 (float32 integers)."""
-    trow = th[a_th[i]]
-    lrow = lang[a_lang[i]]
-    c = const[i]
-    for j in range(t0, t1):
-        acc[j - t0] = trow[m_th[j]] + lrow[m_lang[j]] + c
-    for p in range(a_ptr[i], a_ptr[i + 1]):
-        t = a_term[p]
-        v = a_val[p]
-        d = dense_id[t]
-        if d >= 0:
-            drow = dense[d]
-            for j in range(t0, t1):
-                acc[j - t0] += v * drow[j]
-        else:
-            q = _first_at_least(b_j, b_ptr[t], b_ptr[t + 1], t0)
-            while q < b_ptr[t + 1] and b_j[q] < t1:
-                acc[b_j[q] - t0] += v * b_val[q]
+def tile_ptr(b_ptr, b_j, m, tile):
+    """(terms, tiles + 1): where each term's posting list (sorted by mentor) enters each tile."""
+    n_terms = b_ptr.shape[0] - 1
+    n_tiles = (m + tile - 1) // tile
+    out = np.empty((n_terms, n_tiles + 1), dtype=np.int64)
+    for t in range(n_terms):
+        q = b_ptr[t]
+        for ti in range(n_tiles):
+            while q < b_ptr[t + 1] and b_j[q] < ti * tile:
                 q += 1
+            out[t, ti] = q
+        out[t, n_tiles] = b_ptr[t + 1]
+    return out
+
+
+@nb.njit(cache=True, nogil=True, boundscheck=False)
+def _row_terms(i, a_ptr, a_term, a_val, dense_id, dd, dv, st, sv):
+    """Split row i's terms into dense rows (dd, dv) and rare terms (st, sv); returns the counts."""
+    nd = 0
+    ns = 0
+    for p in range(a_ptr[i], a_ptr[i + 1]):
+        d = dense_id[a_term[p]]
+        if d >= 0:
+            dd[nd], dv[nd] = d, a_val[p]
+            nd += 1
+        else:
+            st[ns], sv[ns] = a_term[p], a_val[p]
+            ns += 1
+    return nd, ns
+
+
+@nb.njit(cache=True, nogil=True, boundscheck=False)
+def _fill_tile(i, acc, base, c, t0, t1, ti, nd, dd, dv, ns, st, sv, dense, tptr, b_j, b_val,
+               x_ptr, x_j, x_val, f_ptr, f_j):
+    """acc[j - t0] = score of (i, j) for the mentors t0 <= j < t1 (float32 integers)."""
+    n = t1 - t0
+    _add_const(acc, n, base, c)
+    q = 0
+    while q + 4 <= nd:
+        _axpy4(acc, n, dv[q], dense[dd[q], t0:t1], dv[q + 1], dense[dd[q + 1], t0:t1],
+               dv[q + 2], dense[dd[q + 2], t0:t1], dv[q + 3], dense[dd[q + 3], t0:t1])
+        q += 4
+    while q < nd:
+        _axpy(acc, n, dv[q], dense[dd[q], t0:t1])
+        q += 1
+    for s in range(ns):
+        t, v = st[s], sv[s]
+        for p in range(tptr[t, ti], tptr[t, ti + 1]):
+            acc[b_j[p] - t0] += v * b_val[p]
     for p in range(x_ptr[i], x_ptr[i + 1]):
         if t0 <= x_j[p] < t1:
             acc[x_j[p] - t0] += x_val[p]
     for p in range(f_ptr[i], f_ptr[i + 1]):
         if t0 <= f_j[p] < t1:
-            acc[f_j[p] - t0] = _NEG
+            acc[f_j[p] - t0] = NEG
 
 
 @nb.njit(cache=True, nogil=True, boundscheck=False)
-def _sift_down(heap, size, pos):
-    while True:
-        left = 2 * pos + 1
-        if left >= size:
-            return
-        small = left
-        if left + 1 < size and heap[left + 1] < heap[left]:
-            small = left + 1
-        if heap[small] >= heap[pos]:
-            return
-        heap[small], heap[pos] = heap[pos], heap[small]
-        pos = small
-
-
-@nb.njit(cache=True, nogil=True, boundscheck=False)
-def _push(heap, size, k, packed):
-    """Keep the k largest packed keys in a min-heap; returns the new size."""
-    if size < k:
-        pos = size
-        heap[pos] = packed
-        while pos > 0:
-            parent = (pos - 1) // 2
-            if heap[parent] <= heap[pos]:
-                break
-            heap[parent], heap[pos] = heap[pos], heap[parent]
-            pos = parent
-        return size + 1
-    if packed > heap[0]:
-        heap[0] = packed
-        _sift_down(heap, size, 0)
-    return size
-
-
-_BLOCK = 16
-_ROWS = 32  # rows scored against one column tile before moving to the next
-
-
-@nb.njit(cache=True, nogil=True, boundscheck=False, fastmath=True)
-def _block_max(acc, gm, m):
-    """Maximum of every block of _BLOCK of the first m cells; returns the overall maximum."""
-    row_best = _NEG
-    for g in range((m + _BLOCK - 1) // _BLOCK):
-        lo = g * _BLOCK
-        best = _NEG
-        for j in range(lo, min(lo + _BLOCK, m)):
-            best = max(best, acc[j])
-        gm[g] = best
-        row_best = max(row_best, best)
-    return row_best
-
-
-_SHIFT = 12  # histogram buckets of 2**12 units (0.1 point): scores < 2**22 -> at most 1024
-
-
-@nb.njit(cache=True, nogil=True, boundscheck=False)
-def _bucket_bound(gm, n_groups, k, hist):
-    """A lower bound on the k-th largest cell: the floor of the bucket where, counted from the
-    top, k block maxima have been seen (each such block holds a cell >= its maximum)."""
-    hist[:] = 0
-    top = hist.shape[0] - 1
-    for g in range(n_groups):
-        v = gm[g]
-        if v > _FLOOR:
-            b = min(max(np.int64(v) >> _SHIFT, 0), top)
-            hist[b] += 1
-    seen = 0
-    for b in range(top, -1, -1):
-        seen += hist[b]
-        if seen >= k:
-            return np.float64(b << _SHIFT) if b > 0 else np.float64(_FLOOR)
-    return np.float64(_FLOOR)
-
-
-@nb.njit(cache=True, nogil=True, boundscheck=False, fastmath=True)
-def _shift_keys(acc, kb, n, t0, shiftf, min_q, use_min):
-    """kb = acc - shift (exact: integers below 2**24); ineligible cells and cells below min_q
-    get a hugely negative key."""
-    lo = np.float32(min_q) if use_min else _FLOOR
-    for j in range(n):
-        kb[j] = acc[j] - shiftf[t0 + j] if acc[j] >= lo else _NEG
-
-
-@nb.njit(cache=True, nogil=True, boundscheck=False)
-def _select(kb, acc, n, t0, shifted, k, heap, size, gm, hist, mrank, thr):
-    """Offer the tile's cells (mentors t0 .. t0 + n) to a row's top k by (key kb desc, mentor
-    rank asc), keeping eligible cells with key >= thr (``min_q`` is already in ``thr``, or in
-    ``kb`` when ``shifted``).  Blocks whose maximum key is below the running threshold are
-    skipped with one compare; equal keys take the exact path, so ties go to the lower mentor
-    rank.  Returns (size, thr, best eligible score in the tile)."""
-    tile_best = _block_max(acc, gm, n)
-    if shifted:
-        _block_max(kb, gm, n)
-    n_groups = (n + _BLOCK - 1) // _BLOCK
-    if size < k and n_groups >= 4 * k:  # start at a key that k blocks reach: few cells pass it
-        thr = max(thr, _bucket_bound(gm, n_groups, k, hist))
-    for g in range(n_groups):
-        if gm[g] < thr:
-            continue
-        for jj in range(g * _BLOCK, min(g * _BLOCK + _BLOCK, n)):
-            key = kb[jj]
-            if key < thr or acc[jj] <= _FLOOR:
-                continue
-            packed = ((np.int64(key) + _OFF) << 32) | (_LOW32 - mrank[t0 + jj])
-            if size < k or packed > heap[0]:
-                size = _push(heap, size, k, packed)
-                if size == k:
-                    thr = max(thr, np.float64((heap[0] >> 32) - _OFF))
-    return size, thr, tile_best
+def _scan_group(rows, order, r0, r1, k, m, tile, th, a_th, m_th, lang, a_lang, m_lang, const, a_ptr, a_term,
+                a_val, dense_id, dense, tptr, b_j, b_val, x_ptr, x_j, x_val, f_ptr, f_j, mrank, shiftf, shifted,
+                thrs, min_q, use_min, heaps, sizes, bests):
+    """Score rows order[r0:r1] against every tile and keep their top k in ``heaps``."""
+    width = 1
+    for r in range(r0, r1):
+        width = max(width, a_ptr[rows[order[r]] + 1] - a_ptr[rows[order[r]]])
+    acc = np.empty(tile, dtype=np.float32)
+    base = np.empty(tile, dtype=np.float32)
+    kb = np.empty(tile, dtype=np.float32) if shifted else acc
+    gm = np.empty((tile + LANES - 1) // LANES, dtype=np.float32)
+    gm2 = np.empty(gm.shape[0] if shifted else 1, dtype=np.float32)
+    hist = np.zeros(HIST, dtype=np.int64)
+    dd, st = np.empty((r1 - r0, width), np.int64), np.empty((r1 - r0, width), np.int64)
+    dv, sv = np.empty((r1 - r0, width), np.float32), np.empty((r1 - r0, width), np.float32)
+    nd, ns = np.empty(r1 - r0, np.int64), np.empty(r1 - r0, np.int64)
+    for r in range(r0, r1):
+        nd[r - r0], ns[r - r0] = _row_terms(rows[order[r]], a_ptr, a_term, a_val, dense_id, dd[r - r0], dv[r - r0],
+                                            st[r - r0], sv[r - r0])
+    for ti in range((m + tile - 1) // tile):
+        t0 = ti * tile
+        t1 = min(m, t0 + tile)
+        n = t1 - t0
+        prev = np.int64(-1)
+        for r in range(r0, r1):
+            i = rows[order[r]]
+            combo = a_th[i] * np.int64(lang.shape[0]) + a_lang[i]
+            if combo != prev:  # rows are sorted by this combination: few refills
+                _gather(base, n, th[a_th[i]], m_th[t0:t1])
+                _gather_add(base, n, lang[a_lang[i]], m_lang[t0:t1])
+                prev = combo
+            g = r - r0
+            _fill_tile(i, acc, base, const[i], t0, t1, ti, nd[g], dd[g], dv[g], ns[g], st[g], sv[g], dense, tptr,
+                       b_j, b_val, x_ptr, x_j, x_val, f_ptr, f_j)
+            if shifted:
+                shift_keys(acc, kb, n, t0, shiftf, min_q, use_min)
+            sizes[g], thrs[g], tb = select(kb, acc, n, t0, shifted, k, heaps[g], sizes[g], gm, gm2, hist, mrank,
+                                           thrs[g])
+            bests[g] = max(bests[g], tb)
 
 
 @nb.njit(cache=True, parallel=True, boundscheck=False)
@@ -173,54 +156,41 @@ def scan_rows(rows, k, m, tile, th, a_th, m_th, lang, a_lang, m_lang, const, a_p
               mrank, by_rank, shift, use_shift, row_floor, use_floor, col_ok, use_ok, min_q, use_min):
     """For each row: its top k mentors (mentor, q) ordered best first, and its best eligible q.
 
-    Rows are taken in groups of _ROWS and mentors in column tiles, so a tile of the dense
-    mentor columns stays in cache while every row of the group is scored against it."""
+    Rows are taken in groups of ROWS (sorted by their time/hours and language combination)
+    and mentors in column tiles, so a tile of the dense mentor rows stays in cache while
+    every row of the group is scored against it.  Groups run in parallel."""
     n_rows = rows.shape[0]
     out_j = np.empty((n_rows, k), dtype=np.int64)
     out_q = np.empty((n_rows, k), dtype=np.int64)
     out_n = np.zeros(n_rows, dtype=np.int64)
     best = np.empty(n_rows, dtype=np.int64)
+    order = np.argsort(a_th[rows] * np.int64(lang.shape[0]) + a_lang[rows], kind="mergesort")
+    tptr = tile_ptr(b_ptr, b_j, m, tile)
     shifted = use_shift or use_ok
     shiftf = np.empty(m if shifted else 1, dtype=np.float32)
     if shifted:
         for j in range(m):
             sh = np.float32(shift[j]) if use_shift else np.float32(0.0)
             shiftf[j] = sh if (not use_ok or col_ok[j]) else np.float32(2.0**30)
-    n_groups = (n_rows + _ROWS - 1) // _ROWS
-    for grp in nb.prange(n_groups):
-        r0, r1 = grp * _ROWS, min(n_rows, grp * _ROWS + _ROWS)
-        acc = np.empty(tile, dtype=np.float32)
-        kb = np.empty(tile, dtype=np.float32) if shifted else acc
-        heaps = np.empty((_ROWS, k), dtype=np.int64)
-        sizes = np.zeros(_ROWS, dtype=np.int64)
-        thrs = np.empty(_ROWS, dtype=np.float64)
-        bests = np.full(_ROWS, _NEG, dtype=np.float32)
-        gm = np.empty((tile + _BLOCK - 1) // _BLOCK, dtype=np.float32)
-        hist = np.zeros((1 << 22 >> _SHIFT) + 1, dtype=np.int64)
+    for grp in nb.prange((n_rows + ROWS - 1) // ROWS):
+        r0, r1 = grp * ROWS, min(n_rows, grp * ROWS + ROWS)
+        heaps = np.empty((r1 - r0, k), dtype=np.int64)
+        sizes = np.zeros(r1 - r0, dtype=np.int64)
+        thrs = np.full(r1 - r0, np.float64(FLOOR))
+        bests = np.full(r1 - r0, NEG, dtype=np.float32)
         for r in range(r0, r1):
-            thr = max(np.float64(_FLOOR), np.float64(row_floor[r])) if use_floor else np.float64(_FLOOR)
-            thrs[r - r0] = max(thr, np.float64(min_q)) if use_min and not shifted else thr
-        for t0 in range(0, m, tile):
-            t1 = min(m, t0 + tile)
-            for r in range(r0, r1):
-                _fill_tile(rows[r], acc, t0, t1, th, a_th, m_th, lang, a_lang, m_lang, const, a_ptr, a_term, a_val,
-                           dense_id, dense, b_ptr, b_j, b_val, x_ptr, x_j, x_val, f_ptr, f_j)
-                if shifted:
-                    _shift_keys(acc, kb, t1 - t0, t0, shiftf, min_q, use_min)
-                size, thr, tb = _select(kb, acc, t1 - t0, t0, shifted, k, heaps[r - r0], sizes[r - r0], gm, hist,
-                                        mrank, thrs[r - r0])
-                sizes[r - r0], thrs[r - r0] = size, thr
-                bests[r - r0] = max(bests[r - r0], tb)
+            if use_floor:
+                thrs[r - r0] = max(thrs[r - r0], np.float64(row_floor[order[r]]))
+            if use_min and not shifted:
+                thrs[r - r0] = max(thrs[r - r0], np.float64(min_q))
+        _scan_group(rows, order, r0, r1, k, m, tile, th, a_th, m_th, lang, a_lang, m_lang, const, a_ptr, a_term,
+                    a_val, dense_id, dense, tptr, b_j, b_val, x_ptr, x_j, x_val, f_ptr, f_j, mrank, shiftf, shifted,
+                    thrs, min_q, use_min, heaps, sizes, bests)
         for r in range(r0, r1):
-            size = sizes[r - r0]
-            best[r] = np.int64(bests[r - r0]) if bests[r - r0] > _FLOOR else np.int64(-(1 << 62))
-            keys = np.sort(heaps[r - r0, :size])
-            for s in range(size):
-                packed = keys[size - 1 - s]
-                j = by_rank[_LOW32 - (packed & _LOW32)]
-                out_j[r, s] = j
-                out_q[r, s] = ((packed >> 32) - _OFF) + (shift[j] if use_shift else 0)
-            out_n[r] = size
+            o, g = order[r], r - r0
+            best[o] = np.int64(bests[g]) if bests[g] > FLOOR else np.int64(-(1 << 62))
+            unpack(heaps[g], sizes[g], by_rank, shift, use_shift, out_j[o], out_q[o])
+            out_n[o] = sizes[g]
     return out_j, out_q, out_n, best
 
 
@@ -239,24 +209,20 @@ def _mentor_value(t, j, b_ptr, b_j, b_val):
 
 
 @nb.njit(cache=True, parallel=True, boundscheck=False)
-def pair_terms(pi, pj, n_skills, n_interests, a_ptr, a_term, a_val, b_ptr, b_j, b_val):
-    """(P, 3) units of skills, interests and text for given pairs."""
-    out = np.zeros((pi.shape[0], 3), dtype=np.float64)
-    for r in nb.prange(pi.shape[0]):
-        i, j = pi[r], pj[r]
-        s0 = np.float32(0.0)
-        s1 = np.float32(0.0)
-        s2 = np.float32(0.0)
-        for p in range(a_ptr[i], a_ptr[i + 1]):
-            t = a_term[p]
-            prod = a_val[p] * _mentor_value(t, j, b_ptr, b_j, b_val)
-            if t < n_skills:
-                s0 += prod
-            elif t < n_skills + n_interests:
-                s1 += prod
-            else:
-                s2 += prod
-        out[r, 0], out[r, 1], out[r, 2] = s0, s1, s2
+def pair_terms(pi, pj, term_block, n_blocks, a_ptr, a_term, a_val, b_ptr, b_j, b_val):
+    """(P, n_blocks) units of each term block (skills, interests, text, ...) for given pairs."""
+    n_pairs = pi.shape[0]
+    out = np.zeros((n_pairs, n_blocks), dtype=np.float64)
+    for chunk in nb.prange((n_pairs + 1023) // 1024):
+        acc = np.empty(n_blocks, dtype=np.float32)
+        for r in range(chunk * 1024, min(n_pairs, chunk * 1024 + 1024)):
+            i, j = pi[r], pj[r]
+            acc[:] = 0
+            for p in range(a_ptr[i], a_ptr[i + 1]):
+                t = a_term[p]
+                acc[term_block[t]] += a_val[p] * _mentor_value(t, j, b_ptr, b_j, b_val)
+            for c in range(n_blocks):
+                out[r, c] = acc[c]
     return out
 
 

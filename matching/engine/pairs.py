@@ -28,16 +28,14 @@ def pair_units(p: Problem, wn: dict, i: np.ndarray, j: np.ndarray) -> dict:
     language), ``freason`` (0, 1 forbidden, 2 ruled out), the preference and review lookups."""
     fac = factors(p, wn)
     key = i * p.n_mentors + j
-    terms = kernels.pair_terms(i, j, fac.n_skills, fac.n_interests, fac.a_ptr, fac.a_term, fac.a_val,
+    terms = kernels.pair_terms(i, j, fac.term_block, len(fac.block_names), fac.a_ptr, fac.a_term, fac.a_val,
                                fac.b_ptr, fac.b_j, fac.b_val)
     shared = p.langset_shared[p.mentee_langset[i], p.mentor_langset[j]] if len(i) else np.zeros(0, bool)
     hp = lookup(p.pref_key, key)
     hr = lookup(p.review_key, key) if p.review_mode == "pair" else np.full(len(i), -1)
     fh = lookup(p.forbid_key, key)
-    u = {
-        "u_skills": terms[:, 0],
-        "u_interests": terms[:, 1],
-        "u_text": terms[:, 2],
+    u = {f"u_{name}": terms[:, c] for c, name in enumerate(fac.block_names)}  # skills, interests, text, ...
+    u |= {
         "u_language": shared * fac.lang_units,
         "u_timezone": fac.tz_table[fac.mtz_idx[i], fac.rtz_idx[j]],
         "u_availability": fac.hr_table[fac.mhr_idx[i], fac.rhr_idx[j]],

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import repeat
 
 import numpy as np
 import scipy.sparse as sp
+
+from .inputs import unique_sorted
 
 _TOKEN_RE = re.compile(r"[a-z0-9][a-z0-9+#]*")
 
@@ -70,18 +72,42 @@ class TextModel:
         return [self.vocab[c] for c in prod.col[order]]
 
 
-def _token_ids(lists: list[list[str]], index: dict[str, int]):
-    """(document of each kept token, term id of each kept token) for tokenised documents."""
-    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-    ids = np.fromiter(map(index.get, chain.from_iterable(lists), repeat(-1)), dtype=np.int64, count=int(counts.sum()))
-    doc = np.repeat(np.arange(len(lists), dtype=np.int64), counts)
+_SEP = b"\x01"
+# bytes.translate table: token characters stay, everything else (ASCII punctuation, and the "?"
+# that every non-ASCII character was encoded to) becomes a space; the separator stays.
+_KEEP = b"abcdefghijklmnopqrstuvwxyz0123456789+#"
+_TABLE = bytes(c if (bytes([c]) in _KEEP or bytes([c]) == _SEP) else 32 for c in range(256))
+
+
+def _raw_tokens(texts) -> list[bytes]:
+    """Every document's raw tokens (ASCII bytes), in one pass over the joined, lower-cased text,
+    with a separator token between documents.  Same tokens as ``_TOKEN_RE`` on each document:
+    a run of token characters is a token once its leading "+" / "#" are stripped."""
+    docs = [t or "" for t in texts]
+    text = " \x01 ".join(docs)
+    if text.count("\x01") != max(len(docs) - 1, 0):  # a text holds the separator itself
+        text = " \x01 ".join(t.replace("\x01", " ") for t in docs)
+    joined = text.lower().encode("ascii", "replace").translate(_TABLE)
+    tokens = joined.split()
+    if joined.startswith((b"+", b"#")) or b" +" in joined or b" #" in joined:
+        tokens = [t.lstrip(b"+#") if t[0] in b"+#" else t for t in tokens]
+        tokens = [t for t in tokens if t]
+    return tokens
+
+
+def _token_ids(tokens: list[bytes], index: dict[bytes, int]):
+    """(document of each kept token, term id of each kept token) from the joined token list."""
+    lookup = dict(index)
+    lookup[_SEP] = -2
+    ids = np.fromiter(map(lookup.get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
+    doc = np.cumsum(ids == -2)  # _raw_tokens puts one separator between documents
     keep = ids >= 0
     return doc[keep], ids[keep]
 
 
 def _term_counts(doc, ids, n_docs: int, n_terms: int):
     """Unique (document, term) entries sorted by document then term, and their counts."""
-    key, tf = np.unique(doc * n_terms + ids, return_counts=True)
+    key, tf = unique_sorted(doc * n_terms + ids, return_counts=True)
     return key // n_terms, key % n_terms, tf
 
 
@@ -100,17 +126,16 @@ def _vectors(d, t, tf, idf, col, n_docs: int) -> sp.csr_matrix:
 
 
 def build_text_model(mentee_texts, mentor_texts) -> TextModel:
-    """Vectorised: one regex pass per document, then integer arrays (no per-token Python work
+    """Vectorised: one translate-and-split pass per side, then integer arrays (no per-token Python work
     beyond a dictionary lookup)."""
-    find = _TOKEN_RE.findall
-    lists_a = [find(t.lower()) if t else [] for t in mentee_texts]
-    lists_b = [find(t.lower()) if t else [] for t in mentor_texts]
-    raw_vocab = set(chain.from_iterable(lists_a)) | set(chain.from_iterable(lists_b))
+    mentee_texts, mentor_texts = list(mentee_texts), list(mentor_texts)
+    tok_a, tok_b = _raw_tokens(mentee_texts), _raw_tokens(mentor_texts)
+    raw_vocab = {t.decode("ascii") for t in (set(tok_a) | set(tok_b)) - {_SEP}}
     terms = sorted(t for t in raw_vocab if t not in STOPWORDS and (len(t) > 1 or t in _SINGLE_CHAR_TERMS))
-    index = {t: c for c, t in enumerate(terms)}
-    n_a, n_b, v = len(lists_a), len(lists_b), len(terms)
-    da, ta, tfa = _term_counts(*_token_ids(lists_a, index), n_a, max(v, 1))
-    db, tb, tfb = _term_counts(*_token_ids(lists_b, index), n_b, max(v, 1))
+    index = {t.encode("ascii"): c for c, t in enumerate(terms)}
+    n_a, n_b, v = len(mentee_texts), len(mentor_texts), len(terms)
+    da, ta, tfa = _term_counts(*_token_ids(tok_a, index), n_a, max(v, 1))
+    db, tb, tfb = _term_counts(*_token_ids(tok_b, index), n_b, max(v, 1))
     df_a, df_b = np.bincount(ta, minlength=v), np.bincount(tb, minlength=v)
     idf_all = np.log((1.0 + n_a + n_b) / (1.0 + df_a + df_b)) + 1.0
     shared = np.flatnonzero((df_a > 0) & (df_b > 0))
