@@ -6,6 +6,9 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from mentorship.history import history_user
 
 from .engine import COMPONENTS, Weights
 
@@ -68,6 +71,8 @@ class MatchingSettings(models.Model):
     )
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         verbose_name = _("matching settings")
@@ -292,6 +297,8 @@ class MatchProposal(models.Model):
 
     objects = MatchProposalQuerySet.as_manager()
 
+    history = HistoricalRecords(get_user=history_user, excluded_fields=["components", "reasons"])
+
     class Meta:
         ordering = ["-score", "pk"]
         verbose_name = _("match proposal")
@@ -348,6 +355,8 @@ class PairRule(models.Model):
     kind = models.CharField(_("rule"), max_length=16, choices=Kind.choices)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -4,6 +4,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from mentorship.history import history_user
 
 from .mentorship import Mentorship, Role
 
@@ -39,6 +42,8 @@ class EvaluationQuestion(models.Model):
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.RATING)
     required = models.BooleanField(_("required"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["order", "pk"]

@@ -6,6 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from mentorship.history import history_user
 
 
 class Role(models.TextChoices):
@@ -226,6 +229,8 @@ class CohortMentoringSettings(models.Model):
     )
 
     DEFAULT_CHECK_IN_EVERY_DAYS = 14
+
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         verbose_name = _("cohort mentoring settings")

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "mentoring",
     "mentor_requests",
     "matching",
+    "simple_history",
+    "privacy",
     "django_prometheus",
     "mentorship.apps.MentorshipConfig",
 ]
@@ -62,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "mentorship.middleware.ServiceUnavailableMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
@@ -245,7 +248,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "programs.tasks.scan_stale_duplicates",
         "schedule": 300.0,
     },
+    "privacy-purge-finished-cohorts": {"task": "privacy.tasks.purge_finished_cohorts", "schedule": 24 * 3600.0},
 }
+# Data exports ("download my data") live outside MEDIA_ROOT and are served only through a signed link.
+PRIVACY_EXPORT_ROOT = env("PRIVACY_EXPORT_ROOT", default=str(VAR_DIR / "private" / "exports"))
+PRIVACY_EXPORT_DAYS = env.int("PRIVACY_EXPORT_DAYS", default=7)
 MENTORSHIP_REQUEST_RESPONSE_DAYS = env.int("MENTORSHIP_REQUEST_RESPONSE_DAYS", default=7)
 MENTORSHIP_REQUEST_MAX_OPEN = env.int("MENTORSHIP_REQUEST_MAX_OPEN", default=3)
 
