@@ -15,11 +15,11 @@ def export_for_user(*, user) -> dict:
             {"kind": p.kind, "email_enabled": p.email_enabled, "mode": p.mode}
             for p in NotificationPreference.objects.filter(user=user).order_by("kind")
         ],
+        # Which emails we sent and when; not their text, which names other people (the partner, the coordinator).
         "emails_sent_to_you": [
-            {"kind": n.kind, "subject": n.subject, "status": n.status, "created_at": n.created_at.isoformat(),
+            {"kind": n.kind, "status": n.status, "created_at": n.created_at.isoformat(),
              "sent_at": n.sent_at.isoformat() if n.sent_at else None}
-            for n in Notification.objects.filter(user=user).order_by("pk").only("kind", "subject", "status", "created_at",
-                                                                             "sent_at")
+            for n in Notification.objects.filter(user=user).order_by("pk").only("kind", "status", "created_at", "sent_at")
         ],
     }
 

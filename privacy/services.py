@@ -109,7 +109,7 @@ def export_download_url(export: DataExport) -> str:
 def export_build(*, export_id: int) -> str:
     """Build one archive and email its link. Safe to run twice: a row no longer pending is skipped."""
     with transaction.atomic():
-        export = DataExport.objects.select_for_update().select_related("user__profile").filter(pk=export_id).first()
+        export = DataExport.objects.select_for_update(of=("self",)).select_related("user__profile").filter(pk=export_id).first()
         if export is None or export.status != DataExport.Status.PENDING:
             return "skipped"
         user = export.user
