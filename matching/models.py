@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from mentorship.history import history_user
+from mentorship.history import actor_from
 
 from .engine import COMPONENTS, Weights
 
@@ -72,7 +72,7 @@ class MatchingSettings(models.Model):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(get_user=history_user)
+    history = HistoricalRecords(get_user=actor_from("updated_by"))
 
     class Meta:
         verbose_name = _("matching settings")
@@ -297,7 +297,7 @@ class MatchProposal(models.Model):
 
     objects = MatchProposalQuerySet.as_manager()
 
-    history = HistoricalRecords(get_user=history_user, excluded_fields=["components", "reasons"])
+    history = HistoricalRecords(get_user=actor_from("decided_by"), excluded_fields=["components", "reasons"])
 
     class Meta:
         ordering = ["-score", "pk"]
@@ -356,7 +356,7 @@ class PairRule(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords(get_user=history_user)
+    history = HistoricalRecords(get_user=actor_from("created_by"))
 
     class Meta:
         ordering = ["created_at", "pk"]

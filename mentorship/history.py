@@ -1,8 +1,9 @@
-"""Who changed a historied row (django-simple-history), when there is no request.
+"""Who changed a historied row (django-simple-history), also when there is no request.
 
-Pages get the user from `simple_history.middleware.HistoryRequestMiddleware`; tasks, commands and
-services run outside a request wrap their work in `acting_as(actor)` so the audit history names the
-person who asked for it (or nobody, for the scheduler).
+In order: an explicit `acting_as(actor)` (tasks and commands wrap their work in it), the request's user
+(`simple_history.middleware.HistoryRequestMiddleware`; DRF sets it on the request too), then the row's
+own record of who acted (`decided_by`, `updated_by`, ...: services set it from their `actor` argument), so
+a service called from a shell, a test or a worker still names the person it acted for.
 """
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -19,10 +20,25 @@ def acting_as(user):
         _actor.reset(token)
 
 
-def history_user(instance=None, request=None, **kwargs):
-    """`get_user` for HistoricalRecords: an explicit `acting_as` wins, then the request's user."""
+def _authenticated(user):
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def history_user(instance=None, request=None, *, actor_field: str = "", **kwargs):
+    """`get_user` for HistoricalRecords (see the module docstring for the order)."""
     actor = _actor.get()
     if actor is not None:
         return actor
-    user = getattr(request, "user", None) if request is not None else None
-    return user if getattr(user, "is_authenticated", False) else None
+    user = _authenticated(getattr(request, "user", None)) if request is not None else None
+    if user is None and actor_field and instance is not None:
+        user = getattr(instance, actor_field, None)
+    return user
+
+
+def actor_from(field: str):
+    """`get_user` for a model that records its actor in `field` (e.g. "decided_by")."""
+
+    def get_user(instance=None, request=None, **kwargs):
+        return history_user(instance=instance, request=request, actor_field=field, **kwargs)
+
+    return get_user

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Skill
-from mentorship.history import history_user
+from mentorship.history import actor_from, history_user
 
 from .phases import CohortQuerySet, Phase, phase_of  # noqa: F401  (Phase lives with its rules)
 
@@ -180,7 +180,7 @@ class MentorEnrollment(DerivedNumbersMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     reviews_written = models.PositiveIntegerField(default=0, editable=False)  # in this cohort; derived
 
-    history = HistoricalRecords(get_user=history_user, excluded_fields=["offer", "topics", "reviews_written"])
+    history = HistoricalRecords(get_user=actor_from("decided_by"), excluded_fields=["offer", "topics", "reviews_written"])
 
     class Meta:
         ordering = ["created_at"]
@@ -421,7 +421,7 @@ class Review(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(get_user=history_user, excluded_fields=["comment", "conflict_details"])
+    history = HistoricalRecords(get_user=actor_from("reviewer"), excluded_fields=["comment", "conflict_details"])
 
     class Meta:
         ordering = ["created_at"]
