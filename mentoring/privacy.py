@@ -2,6 +2,7 @@
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import (
     CalendarFeed,
@@ -95,8 +96,11 @@ def deletion_plan_for_user(*, user) -> list[str]:
     lines = []
     open_count = _mentorships(user).filter(status__in=Mentorship.OPEN_STATUSES).count()
     if open_count:
-        lines.append(_("Your %(count)s running mentorship(s) end now; the other person and the program's "
-                       "coordinators are told, and the coordinators can pair them again.") % {"count": open_count})
+        lines.append(ngettext(
+            "Your running mentorship ends now; the other person and the program's coordinators are told, and the "
+            "coordinators can pair them again.",
+            "Your %(count)s running mentorships end now; the other people and the programs' coordinators are told, "
+            "and the coordinators can pair them again.", open_count) % {"count": open_count})
     if _mentorships(user).exists():
         lines.append(_("Your check-ins, private meeting notes, comments and closing notes are erased. Evaluations "
                        "you wrote stay, without your name, for the program's statistics; shared goals and "

@@ -49,7 +49,7 @@ def test_the_confirmation_page_says_what_will_happen(client):
     person = everything_person()
     client.force_login(person.user)
     page = client.get(reverse("privacy:account_delete")).content.decode()
-    assert "running mentorship(s) end now" in page
+    assert "Your 2 running mentorships end now" in page
     assert "open applications are withdrawn" not in page  # the application was accepted, not open
     assert "Requests waiting for an answer are withdrawn" in page
     assert "You stop mentoring in the cohorts that have not ended" in page
