@@ -22,8 +22,8 @@ def export_for_user(*, user) -> dict:
     profile = Profile.objects.prefetch_related("languages", "skills", "interests").filter(user=user).first()
     data = {
         "account": {
-            "email": user.email, "date_joined": user.date_joined.isoformat(), "language": user.language,
-            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "email": user.email, "date_joined": user.date_joined, "language": user.language,
+            "last_login": user.last_login,
             "email_addresses": list(EmailAddress.objects.filter(user=user).values("email", "verified", "primary")),
             "linked_logins": list(SocialAccount.objects.filter(user=user).values("provider", "uid")),
         },

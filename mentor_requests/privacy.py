@@ -8,10 +8,6 @@ from .services import request_decline, request_withdraw
 Status = MentorshipRequest.Status
 
 
-def _iso(value):
-    return value.isoformat() if value else None
-
-
 def export_for_user(*, user) -> dict:
     sent = MentorshipRequest.objects.filter(mentee=user).select_related("cohort__program").order_by("pk")
     received = MentorshipRequest.objects.filter(mentor=user).select_related("cohort__program").order_by("pk")
@@ -19,12 +15,12 @@ def export_for_user(*, user) -> dict:
         "requests_sent": [{
             "program": r.cohort.program.name, "cohort": r.cohort.name, "about_me": r.about_me,
             "experience": r.experience, "learning_goals": r.learning_goals, "why_you": r.why_you,
-            "hours_per_week": r.hours_per_week, "status": r.status, "created_at": _iso(r.created_at),
+            "hours_per_week": r.hours_per_week, "status": r.status, "created_at": r.created_at,
         } for r in sent],
         # What the mentee wrote is theirs: only the answer this person gave is exported.
         "requests_received": [{
             "program": r.cohort.program.name, "cohort": r.cohort.name, "status": r.status,
-            "your_answer": r.response_message, "created_at": _iso(r.created_at), "answered_at": _iso(r.responded_at),
+            "your_answer": r.response_message, "created_at": r.created_at, "answered_at": r.responded_at,
         } for r in received],
     }
 

@@ -21,10 +21,6 @@ from .services.lifecycle import transition
 ENDED_NOTE = "A participant deleted their account."
 
 
-def _iso(value):
-    return value.isoformat() if value else None
-
-
 def _role(mentorship, user) -> str:
     return Role.MENTOR if mentorship.mentor_id == user.pk else Role.MENTEE
 
@@ -35,7 +31,7 @@ def _mentorships(user):
 
 def _evaluation(evaluation) -> dict:
     return {
-        "stage": evaluation.stage, "direction": evaluation.direction, "submitted_at": _iso(evaluation.submitted_at),
+        "stage": evaluation.stage, "direction": evaluation.direction, "submitted_at": evaluation.submitted_at,
         "answers": [{"question": a.prompt, "rating": a.rating, "text": a.text}
                     for a in sorted(evaluation.answers.all(), key=lambda a: (a.order, a.pk))],
     }
@@ -54,21 +50,21 @@ def export_for_user(*, user) -> dict:
         agreement = getattr(m, "agreement", None)
         rows.append({
             "id": m.pk, "program": m.cohort.program.name, "cohort": m.cohort.name, "your_role": role,
-            "status": m.status, "starts_on": _iso(m.starts_on), "ends_on": _iso(m.ends_on),
-            "completed_at": _iso(m.completed_at), "ended_early_at": _iso(m.ended_early_at),
+            "status": m.status, "starts_on": m.starts_on, "ends_on": m.ends_on,
+            "completed_at": m.completed_at, "ended_early_at": m.ended_early_at,
             "agreement": {
                 "meeting_frequency": agreement.meeting_frequency, "communication": agreement.communication,
                 "mentor_expectations": agreement.mentor_expectations,
                 "mentee_expectations": agreement.mentee_expectations, "mentee_goals": agreement.mentee_goals,
             } if agreement else None,
             "goals": [{"title": g.title, "description": g.description, "status": g.status, "progress": g.progress,
-                       "target_date": _iso(g.target_date)} for g in m.goals.all()],
-            "meetings": [{"starts_at": _iso(x.starts_at), "duration_minutes": x.duration_minutes,
+                       "target_date": g.target_date} for g in m.goals.all()],
+            "meetings": [{"starts_at": x.starts_at, "duration_minutes": x.duration_minutes,
                           "location": x.location, "agenda": x.agenda, "notes": x.notes,
-                          "cancelled_at": _iso(x.cancelled_at), "your_private_notes": own_notes.get(x.pk, "")}
+                          "cancelled_at": x.cancelled_at, "your_private_notes": own_notes.get(x.pk, "")}
                          for x in m.meetings.all()],
-            "action_items": [{"title": a.title, "owner_role": a.owner_role, "due_on": _iso(a.due_on),
-                              "done_at": _iso(a.done_at)} for a in m.action_items.all()],
+            "action_items": [{"title": a.title, "owner_role": a.owner_role, "due_on": a.due_on,
+                              "done_at": a.done_at} for a in m.action_items.all()],
             "evaluations_written": [_evaluation(e) for e in m.evaluations.all() if e.author_id == user.pk],
             "evaluations_about_you": [
                 _evaluation(e) for e in m.evaluations.all()
@@ -79,15 +75,15 @@ def export_for_user(*, user) -> dict:
     return {
         "mentorships": rows,
         "check_ins": [{"mentorship_id": c.mentorship_id, "progress": c.progress, "blockers": c.blockers,
-                       "mood": c.mood, "created_at": _iso(c.created_at)}
+                       "mood": c.mood, "created_at": c.created_at}
                       for c in CheckIn.objects.filter(author=user).order_by("pk")],
-        "goal_comments": [{"goal": c.goal.title, "comment": c.body, "created_at": _iso(c.created_at)}
+        "goal_comments": [{"goal": c.goal.title, "comment": c.body, "created_at": c.created_at}
                           for c in GoalComment.objects.filter(author=user).select_related("goal").order_by("pk")],
         "closures": [{"mentorship_id": c.mentorship_id, "achieved": c.achieved, "do_differently": c.do_differently,
                       "thank_you": c.thank_you, "list_as_alumni": c.list_as_alumni}
                      for c in Closure.objects.filter(author=user).order_by("pk")],
         "early_end_requests": [{"mentorship_id": r.mentorship_id, "reason": r.reason, "status": r.status,
-                                "created_at": _iso(r.created_at)}
+                                "created_at": r.created_at}
                                for r in EarlyEndRequest.objects.filter(requested_by=user).order_by("pk")],
     }
 

@@ -17,8 +17,7 @@ def export_for_user(*, user) -> dict:
         ],
         # Which emails we sent and when; not their text, which names other people (the partner, the coordinator).
         "emails_sent_to_you": [
-            {"kind": n.kind, "status": n.status, "created_at": n.created_at.isoformat(),
-             "sent_at": n.sent_at.isoformat() if n.sent_at else None}
+            {"kind": n.kind, "status": n.status, "created_at": n.created_at, "sent_at": n.sent_at}
             for n in Notification.objects.filter(user=user).order_by("pk").only("kind", "status", "created_at", "sent_at")
         ],
     }

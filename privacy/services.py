@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import FileSystemStorage
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -84,8 +85,9 @@ def export_archive_bytes(*, user) -> bytes:
     """A zip: data.json (everything, by app) and the person's uploaded files under files/."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        # Apps return dates and times as they are; the encoder writes them in ISO 8601.
         archive.writestr("data.json", json.dumps(export_data_for_user(user=user), indent=2, ensure_ascii=False,
-                                                 default=str))
+                                                 cls=DjangoJSONEncoder))
         for name, field_file in export_files_for_user(user=user):
             try:
                 with field_file.open("rb") as handle:

@@ -19,10 +19,6 @@ from .services.duplicates import duplicate_scan_request
 ERASED_NOTE = "The applicant deleted their account."
 
 
-def _iso(value):
-    return value.isoformat() if value else None
-
-
 def export_for_user(*, user) -> dict:
     applications = (
         Application.objects.filter(applicant=user).select_related("cohort__program", "organization", "project")
@@ -43,9 +39,9 @@ def export_for_user(*, user) -> dict:
             "answers": [{"question": answer.question.prompt, "answer": answer.value} for answer in a.answers.all()],
             # Which mentors the applicant preferred: their public profile ids, not their personal data.
             "preferred_mentors": [{"rank": p.rank, "mentor_profile_user_id": p.mentor_id} for p in a.preferences.all()],
-            "history": [{"at": _iso(e.created_at), "from": e.from_status, "to": e.to_status}
+            "history": [{"at": e.created_at, "from": e.from_status, "to": e.to_status}
                         for e in sorted(a.events.all(), key=lambda e: e.pk)],
-            "submitted_at": _iso(a.submitted_at), "decided_at": _iso(a.decided_at), "created_at": _iso(a.created_at),
+            "submitted_at": a.submitted_at, "decided_at": a.decided_at, "created_at": a.created_at,
         } for a in applications],
         # The reviews this person wrote (about others' applications: the application is named by its id only).
         "reviews_written": [{
@@ -53,11 +49,11 @@ def export_for_user(*, user) -> dict:
             "cohort": r.application.cohort.name, "scores": r.scores, "weighted_score": r.weighted_score,
             "recommendation": r.recommendation, "comment": r.comment,
             "conflict_of_interest": r.conflict_of_interest, "conflict_details": r.conflict_details,
-            "created_at": _iso(r.created_at),
+            "created_at": r.created_at,
         } for r in reviews],
         "mentor_enrollments": [{
             "program": e.cohort.program.name, "cohort": e.cohort.name, "capacity": e.capacity, "offer": e.offer,
-            "topics": e.topics, "status": e.status, "created_at": _iso(e.created_at),
+            "topics": e.topics, "status": e.status, "created_at": e.created_at,
         } for e in enrollments],
         "coordinated_programs": list(Program.objects.filter(coordinators=user).order_by("pk").values_list("name", flat=True)),
     }

@@ -253,6 +253,8 @@ CELERY_BEAT_SCHEDULE = {
 # Data exports ("download my data") live outside MEDIA_ROOT and are served only through a signed link.
 PRIVACY_EXPORT_ROOT = env("PRIVACY_EXPORT_ROOT", default=str(VAR_DIR / "private" / "exports"))
 PRIVACY_EXPORT_DAYS = env.int("PRIVACY_EXPORT_DAYS", default=7)
+# The audit history is read-only in the admin: reverting would change statuses around the services.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 MENTORSHIP_REQUEST_RESPONSE_DAYS = env.int("MENTORSHIP_REQUEST_RESPONSE_DAYS", default=7)
 MENTORSHIP_REQUEST_MAX_OPEN = env.int("MENTORSHIP_REQUEST_MAX_OPEN", default=3)
 

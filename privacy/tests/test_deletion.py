@@ -8,8 +8,8 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from mentoring.models import CheckIn, Evaluation, Mentorship, MentorshipEvent
 from mentor_requests.models import MentorshipRequest
+from mentoring.models import CheckIn, Evaluation, Mentorship, MentorshipEvent
 from programs.models import Answer, Application, ApprovalStatus, MentorEnrollment, Review
 
 from .scenario import EMAIL, NAME, everything_person
