@@ -1,5 +1,6 @@
 """Applications, reviews, mentor enrollments: export, erasure and the retention purge."""
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,10 +64,18 @@ def export_files_for_user(*, user) -> list:
     return [(f"files/cv-{a.pk}.pdf", a.cv) for a in Application.objects.filter(applicant=user).exclude(cv="").order_by("pk")]
 
 
+def _to_withdraw(user):
+    """Open applications, and accepted ones of cohorts still running: the matching would otherwise offer the
+    person a mentor again once their mentorship ended."""
+    return Application.objects.filter(applicant=user).filter(
+        Q(status__in=Application.OPEN_STATUSES)
+        | Q(status=Application.Status.ACCEPTED, cohort__ends_on__gte=timezone.localdate()))
+
+
 def deletion_plan_for_user(*, user) -> list[str]:
     lines = []
-    if Application.objects.filter(applicant=user, status__in=Application.OPEN_STATUSES).exists():
-        lines.append(_("Your open applications are withdrawn."))
+    if _to_withdraw(user).exists():
+        lines.append(_("Your open applications, and accepted ones in cohorts that have not ended, are withdrawn."))
     if Application.objects.filter(applicant=user).exists():
         lines.append(_("Your applications' answers, goals and CVs are erased; the programs keep only their "
                        "status, for their statistics."))
@@ -94,7 +103,7 @@ def erase_for_user(*, user) -> dict:
     now = timezone.now()
     own = Application.objects.filter(applicant=user)
     withdrawn = 0
-    for application in own.select_for_update().filter(status__in=Application.OPEN_STATUSES):
+    for application in _to_withdraw(user).select_for_update(of=("self",)):
         # No email: the person is leaving; the event row keeps the decision trail.
         previous = application.status
         application.status = Application.Status.WITHDRAWN

@@ -50,7 +50,7 @@ def test_the_confirmation_page_says_what_will_happen(client):
     client.force_login(person.user)
     page = client.get(reverse("privacy:account_delete")).content.decode()
     assert "Your 2 running mentorships end now" in page
-    assert "open applications are withdrawn" not in page  # the application was accepted, not open
+    assert "accepted ones in cohorts that have not ended, are withdrawn" in page  # accepted, cohort running
     assert "Requests waiting for an answer are withdrawn" in page
     assert "You stop mentoring in the cohorts that have not ended" in page
     assert 'name="confirmation"' in page
@@ -115,7 +115,8 @@ def test_a_mentee_and_mentor_is_erased_from_every_table_and_others_pages_still_r
     assert MentorEnrollment.objects.get(mentor=user, cohort=person.cohort_b).status == ApprovalStatus.WITHDRAWN
     assert not Answer.objects.filter(application__applicant=user).exists()
     application = Application.objects.get(pk=person.application.pk)
-    assert application.status == Application.Status.ACCEPTED and not application.cv and application.goals == ""
+    # Withdrawn (the cohort still runs: the matching must not offer them a mentor again), texts and CV gone.
+    assert application.status == Application.Status.WITHDRAWN and not application.cv and application.goals == ""
     assert Review.objects.get(reviewer=user).recommendation == "accept"  # the decision trail adds up
     assert Evaluation.objects.filter(author=user).count() == 2  # the program's statistics keep them
     assert CheckIn.objects.filter(author=person.other, progress="OTHERWORD progress").exists()
