@@ -82,6 +82,8 @@ def deletion_plan_for_user(*, user) -> list[str]:
     if MentorEnrollment.objects.filter(mentor=user, status__in=[ApprovalStatus.PENDING, ApprovalStatus.APPROVED],
                                        cohort__ends_on__gte=timezone.localdate()).exists():
         lines.append(_("You stop mentoring in the cohorts that have not ended."))
+    if Program.objects.filter(coordinators=user).exists():
+        lines.append(_("You stop coordinating your programs: ask a site admin to name another coordinator first."))
     if Review.objects.filter(reviewer=user).exists():
         lines.append(_("The scores of the reviews you wrote are kept without your name, so decisions already "
                        "made still add up."))

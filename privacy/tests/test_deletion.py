@@ -143,3 +143,10 @@ def test_deleting_twice_is_refused_the_second_time(client, django_capture_on_com
     client.force_login(person.user)  # an old session of a deleted account is no longer valid
     response = client.get(reverse("privacy:account_delete"))
     assert response.status_code == 302
+
+
+def test_a_coordinator_is_told_they_stop_coordinating(client):
+    person = everything_person()
+    client.force_login(person.coordinator)
+    page = client.get(reverse("privacy:account_delete")).content.decode()
+    assert "You stop coordinating your programs" in page
