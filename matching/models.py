@@ -6,9 +6,8 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
-from mentorship.history import actor_from
+from mentorship.history import audit_history
 
 from .engine import COMPONENTS, Weights
 
@@ -72,7 +71,7 @@ class MatchingSettings(models.Model):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(get_user=actor_from("updated_by"))
+    history = audit_history(actor_field="updated_by")
 
     class Meta:
         verbose_name = _("matching settings")
@@ -297,7 +296,7 @@ class MatchProposal(models.Model):
 
     objects = MatchProposalQuerySet.as_manager()
 
-    history = HistoricalRecords(get_user=actor_from("decided_by"), excluded_fields=["components", "reasons"])
+    history = audit_history(actor_field="decided_by", excluded_fields=["components", "reasons"])
 
     class Meta:
         ordering = ["-score", "pk"]
@@ -356,7 +355,7 @@ class PairRule(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords(get_user=actor_from("created_by"))
+    history = audit_history(actor_field="created_by")
 
     class Meta:
         ordering = ["created_at", "pk"]

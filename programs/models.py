@@ -7,10 +7,9 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from accounts.models import Skill
-from mentorship.history import actor_from, history_user
+from mentorship.history import audit_history
 
 from .phases import CohortQuerySet, Phase, phase_of  # noqa: F401  (Phase lives with its rules)
 
@@ -44,7 +43,7 @@ class Program(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords(get_user=history_user)
+    history = audit_history()
 
     class Meta:
         ordering = ["name"]
@@ -91,7 +90,7 @@ class Cohort(models.Model):
 
     objects = CohortQuerySet.as_manager()
 
-    history = HistoricalRecords(get_user=history_user)
+    history = audit_history()
 
     class Meta:
         ordering = ["-applications_open_at"]
@@ -180,7 +179,7 @@ class MentorEnrollment(DerivedNumbersMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     reviews_written = models.PositiveIntegerField(default=0, editable=False)  # in this cohort; derived
 
-    history = HistoricalRecords(get_user=actor_from("decided_by"), excluded_fields=["offer", "topics", "reviews_written"])
+    history = audit_history(actor_field="decided_by", excluded_fields=["offer", "topics", "reviews_written"])
 
     class Meta:
         ordering = ["created_at"]
@@ -215,7 +214,7 @@ class ApplicationQuestion(models.Model):
         help_text=_("Answers are purged once the program's retention period after the cohort has passed."),
     )
 
-    history = HistoricalRecords(get_user=history_user)
+    history = audit_history()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -244,7 +243,7 @@ class ReviewCriterion(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    history = HistoricalRecords(get_user=history_user)
+    history = audit_history()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -331,7 +330,7 @@ class Application(DerivedNumbersMixin, models.Model):
     ranking_mean = models.FloatField(null=True, editable=False)  # the same, rounded to 3 (the ranking's tie-break)
     normalised_score = models.FloatField(null=True, editable=False)  # strictness-normalised, rounded to 3
 
-    history = HistoricalRecords(get_user=history_user, excluded_fields=PERSONAL_APPLICATION_FIELDS)
+    history = audit_history(excluded_fields=PERSONAL_APPLICATION_FIELDS)
 
     class Meta:
         ordering = ["-updated_at"]
@@ -421,7 +420,7 @@ class Review(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(get_user=actor_from("reviewer"), excluded_fields=["comment", "conflict_details"])
+    history = audit_history(actor_field="reviewer", excluded_fields=["comment", "conflict_details"])
 
     class Meta:
         ordering = ["created_at"]

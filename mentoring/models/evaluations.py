@@ -4,9 +4,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from mentorship.history import history_user
+from mentorship.history import audit_history
 
 from .mentorship import Mentorship, Role
 
@@ -43,7 +42,7 @@ class EvaluationQuestion(models.Model):
     required = models.BooleanField(_("required"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    history = HistoricalRecords(get_user=history_user)
+    history = audit_history()
 
     class Meta:
         ordering = ["order", "pk"]

@@ -6,9 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from mentorship.history import history_user
+from mentorship.history import audit_history
 
 
 class Role(models.TextChoices):
@@ -230,7 +229,7 @@ class CohortMentoringSettings(models.Model):
 
     DEFAULT_CHECK_IN_EVERY_DAYS = 14
 
-    history = HistoricalRecords(get_user=history_user)
+    history = audit_history()
 
     class Meta:
         verbose_name = _("cohort mentoring settings")
