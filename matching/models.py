@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mentorship.history import audit_history
+
 from .engine import COMPONENTS, Weights
 
 _DEFAULT_WEIGHTS = Weights()
@@ -70,6 +72,8 @@ class MatchingSettings(models.Model):
     )
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = audit_history(actor_field="updated_by")
 
     class Meta:
         verbose_name = _("matching settings")
@@ -294,6 +298,8 @@ class MatchProposal(models.Model):
 
     objects = MatchProposalQuerySet.as_manager()
 
+    history = audit_history(actor_field="decided_by", excluded_fields=["components", "reasons"])
+
     class Meta:
         ordering = ["-score", "pk"]
         verbose_name = _("match proposal")
@@ -350,6 +356,8 @@ class PairRule(models.Model):
     kind = models.CharField(_("rule"), max_length=16, choices=Kind.choices)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = audit_history(actor_field="created_by")
 
     class Meta:
         ordering = ["created_at", "pk"]

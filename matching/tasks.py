@@ -10,6 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError
 
+from mentorship.history import acting_as
+
 from . import services
 from .models import MatchRun
 
@@ -54,7 +56,8 @@ def confirm_proposals(self, run_id: int, actor_id: int, proposal_ids: list[int] 
     if run is None or actor is None:
         return {"confirmed": 0, "errors": 0}
     try:
-        result = services.proposals_confirm(run=run, actor=actor, proposal_ids=proposal_ids)
+        with acting_as(actor):  # the audit history names who clicked, not "the system"
+            result = services.proposals_confirm(run=run, actor=actor, proposal_ids=proposal_ids)
     except ValidationError as exc:  # e.g. a newer run appeared after the click: nothing to retry
         logger.info("Matching run %s not confirmed: %s", run_id, "; ".join(exc.messages))
         return {"confirmed": 0, "errors": 1}

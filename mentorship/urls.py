@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("stipends.urls")),
     path("", include("organizations.urls")),
     path("api/", include("api.urls")),
+    path("", include("privacy.urls")),
 ]

@@ -77,7 +77,7 @@ class ProgramAdmin(admin.ModelAdmin):
 class QuestionInline(admin.TabularInline):
     model = ApplicationQuestion
     extra = 0
-    fields = ("order", "prompt", "kind", "required", "choices", "help_text")
+    fields = ("order", "prompt", "kind", "required", "sensitive", "choices", "help_text")
 
 
 class CriterionInline(admin.TabularInline):

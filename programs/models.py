@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Skill
+from mentorship.history import audit_history
 
 from .phases import CohortQuerySet, Phase, phase_of  # noqa: F401  (Phase lives with its rules)
 
@@ -36,7 +37,13 @@ class Program(models.Model):
     )
     skills = models.ManyToManyField(Skill, blank=True, related_name="programs", verbose_name=_("skills"))
     published = models.BooleanField(_("published"), default=False)
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep sensitive data for (months)"), default=12,
+        help_text=_("After a cohort ends, its CVs, sensitive answers and private notes are purged after this many months."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["name"]
@@ -82,6 +89,8 @@ class Cohort(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CohortQuerySet.as_manager()
+
+    history = audit_history()
 
     class Meta:
         ordering = ["-applications_open_at"]
@@ -170,6 +179,8 @@ class MentorEnrollment(DerivedNumbersMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     reviews_written = models.PositiveIntegerField(default=0, editable=False)  # in this cohort; derived
 
+    history = audit_history(actor_field="decided_by", excluded_fields=["offer", "topics", "reviews_written"])
+
     class Meta:
         ordering = ["created_at"]
         verbose_name = _("mentor enrollment")
@@ -198,6 +209,12 @@ class ApplicationQuestion(models.Model):
     choices = models.TextField(_("choices"), blank=True, help_text=_("For choice questions: one choice per line."))
     required = models.BooleanField(_("required"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sensitive = models.BooleanField(
+        _("sensitive (demographic)"), default=False,
+        help_text=_("Answers are purged once the program's retention period after the cohort has passed."),
+    )
+
+    history = audit_history()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -226,6 +243,8 @@ class ReviewCriterion(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    history = audit_history()
+
     class Meta:
         ordering = ["order", "pk"]
         verbose_name = _("review criterion")
@@ -240,6 +259,11 @@ def cv_upload_path(instance, filename):
     import uuid
 
     return f"private/cv/{instance.cohort_id}/{uuid.uuid4().hex}.pdf"
+
+
+# What the applicant wrote: never copied into the audit history, so erasing and purging it is complete.
+PERSONAL_APPLICATION_FIELDS = ["goals", "motivation", "cv", "offer", "wants", "contact_person", "support_needed",
+                               "group_members"]
 
 
 class Application(DerivedNumbersMixin, models.Model):
@@ -305,6 +329,8 @@ class Application(DerivedNumbersMixin, models.Model):
     review_mean = models.FloatField(null=True, editable=False)  # mean weighted score of the scored ones
     ranking_mean = models.FloatField(null=True, editable=False)  # the same, rounded to 3 (the ranking's tie-break)
     normalised_score = models.FloatField(null=True, editable=False)  # strictness-normalised, rounded to 3
+
+    history = audit_history(excluded_fields=PERSONAL_APPLICATION_FIELDS)
 
     class Meta:
         ordering = ["-updated_at"]
@@ -393,6 +419,8 @@ class Review(models.Model):
     conflict_details = models.CharField(_("conflict details"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = audit_history(actor_field="reviewer", excluded_fields=["comment", "conflict_details"])
 
     class Meta:
         ordering = ["created_at"]

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.history import audit_history
+
 from .mentorship import Mentorship, Role
 
 
@@ -41,6 +43,8 @@ class EvaluationQuestion(models.Model):
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.RATING)
     required = models.BooleanField(_("required"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["order", "pk"]

@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.history import audit_history
+
 
 class Role(models.TextChoices):
     """The two people in a mentorship."""
@@ -231,6 +233,8 @@ class CohortMentoringSettings(models.Model):
     )
 
     DEFAULT_CHECK_IN_EVERY_DAYS = 14
+
+    history = audit_history()
 
     class Meta:
         verbose_name = _("cohort mentoring settings")

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "matching",
     "stipends",
     "rest_framework", "drf_spectacular", "django_filters", "api",
+    "simple_history",
+    "privacy",
     "django_prometheus",
     "mentorship.apps.MentorshipConfig",
 ]
@@ -65,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "mentorship.middleware.ServiceUnavailableMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
@@ -248,6 +251,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "programs.tasks.scan_stale_duplicates",
         "schedule": 300.0,
     },
+    "privacy-purge-finished-cohorts": {"task": "privacy.tasks.purge_finished_cohorts", "schedule": 24 * 3600.0},
 }
 # Contribution evidence: the platforms' REST APIs (tests point these at a local fake server).
 GITHUB_API_URL = env("GITHUB_API_URL", default="https://api.github.com")
@@ -259,6 +263,11 @@ CELERY_BEAT_SCHEDULE["contributions-fetch-due"] = {
     "task": "contributions.tasks.fetch_due_contributions",
     "schedule": env.float("CONTRIBUTIONS_FETCH_SECONDS", default=300.0),
 }
+# Data exports ("download my data") live outside MEDIA_ROOT and are served only through a signed link.
+PRIVACY_EXPORT_ROOT = env("PRIVACY_EXPORT_ROOT", default=str(VAR_DIR / "private" / "exports"))
+PRIVACY_EXPORT_DAYS = env.int("PRIVACY_EXPORT_DAYS", default=7)
+# The audit history is read-only in the admin: reverting would change statuses around the services.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 MENTORSHIP_REQUEST_RESPONSE_DAYS = env.int("MENTORSHIP_REQUEST_RESPONSE_DAYS", default=7)
 MENTORSHIP_REQUEST_MAX_OPEN = env.int("MENTORSHIP_REQUEST_MAX_OPEN", default=3)
 

@@ -17,7 +17,7 @@ def test_admin_enrolls_program_with_cohort_inline(admin_client):
     data = {
         "name": "Package Support", "slug": "package-support", "kind": "package_support",
         "summary": "Help for scientific packages.", "description": "", "contact_email": "ps@example.org",
-        "coordinators": [coordinator.pk], "published": "on",
+        "coordinators": [coordinator.pk], "published": "on", "retention_months": "12",
         "cohorts-TOTAL_FORMS": "1", "cohorts-INITIAL_FORMS": "0", "cohorts-MIN_NUM_FORMS": "0", "cohorts-MAX_NUM_FORMS": "1000",
         "cohorts-0-name": "2027 Round 1", "cohorts-0-season": "2027",
         "cohorts-0-applications_open_at_0": "2027-01-01", "cohorts-0-applications_open_at_1": "00:00:00",
