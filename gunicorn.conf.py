@@ -2,8 +2,10 @@
 
 Threaded workers: a sync worker serves one request at a time, so 16 connections on slow pages left
 `/healthz` waiting 3 s behind them and a load balancer would drop the instance exactly when it is
-busy. With threads, a cheap request gets a thread while slow ones run; the GIL lets it through in
-milliseconds. Every value can be overridden from the environment.
+busy. With threads, a cheap request gets a thread while slow ones run, but it still waits for the GIL
+behind CPU-bound pages of the same worker (154 ms at p95 under load). So liveness for load balancers
+is answered by the master, on its own port (GUNICORN_HEALTH_BIND, default 0.0.0.0:8001), from the
+workers' heartbeats: mentorship/liveness.py. Every value can be overridden from the environment.
 """
 import os
 import shutil
@@ -46,5 +48,32 @@ def child_exit(server, worker):
     multiprocess.mark_process_dead(worker.pid)
 
 
+# Liveness from the master (mentorship/liveness.py): GET http://<health bind>/healthz answers 200 while a
+# worker heartbeated within GUNICORN_HEALTH_STALE_SECONDS, else 503. Empty GUNICORN_HEALTH_BIND: off.
+health_bind = os.environ.get("GUNICORN_HEALTH_BIND", "0.0.0.0:8001")
+health_stale_after = float(os.environ.get("GUNICORN_HEALTH_STALE_SECONDS", "10"))
+_liveness = {}
+
+
+def when_ready(server):
+    if health_bind:
+        from mentorship.liveness import start
+
+        try:
+            _liveness["server"] = start(server, bind=health_bind, stale_after=health_stale_after)
+        except OSError as exc:  # the port is taken: serve the app anyway, and say so loudly
+            server.log.error("Liveness NOT served on %s: %s", health_bind, exc)
+        else:
+            server.log.info("Liveness on http://%s/healthz (workers' heartbeats, from the master)", health_bind)
+
+
+def post_fork(server, worker):
+    if "server" in _liveness:
+        _liveness["server"].close_in_child()  # only the master serves the health port
+
+
 def on_exit(server):
+    if "server" in _liveness:
+        _liveness["server"].stopping = True
+        _liveness["server"].shutdown()
     shutil.rmtree(_metrics_dir, ignore_errors=True)

@@ -46,6 +46,9 @@ WORDS = (
 ).split()
 
 
+TARGET_MS = 50  # p95 of every page but the bare view (issue 18)
+
+
 def essay(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words))
 
@@ -266,10 +269,12 @@ def main():
         same = same and flag == "same"
         print(f"  {label:42} queries {' / '.join(map(str, counts)):>10}  {flag:9}  p95 ms "
               + " / ".join(f"{p:.1f}" for p in p95s))
-    slow = [(run["size"], label, r["p95"]) for run in runs for label, r in run["results"][1:] if r["p95"] >= 50]
-    verdict = "yes" if not slow else "no: " + ", ".join(f"{s}: {lbl} {p:.0f} ms" for s, lbl, p in slow)
-    print(f"Every page under 50 ms at p95: {verdict}")
-    print(f"Query counts the same at every size: {'yes' if same else 'no'}")
+    print("One review submitted through the page (with the stored numbers' refresh): "
+          + ", ".join(f"{run['review_post']:.0f} ms at {run['size']}" for run in runs))
+    slow = [(run["size"], label, r["p95"]) for run in runs for label, r in run["results"][1:] if r["p95"] >= TARGET_MS]
+    detail = "every page" if not slow else ", ".join(f"{s}: {lbl} {p:.0f} ms" for s, lbl, p in slow)
+    print(f"{'PASS' if not slow else 'FAIL'}: p95 under {TARGET_MS} ms at every size ({detail})")
+    print(f"{'PASS' if same else 'FAIL'}: the same query counts at every size")
     print(f"CPU time of this process: {time.process_time() - cpu_start:.1f} s. Load average at the end: {load_average()}")
     if busy_warning():
         print(busy_warning())

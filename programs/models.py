@@ -347,6 +347,13 @@ class Application(DerivedNumbersMixin, models.Model):
             models.Index(F("cohort"), Coalesce(F("review_mean"), -1.0).desc(), F("id"), name="application_queue_best_mean"),
             models.Index(F("cohort"), F("normalised_score").desc(nulls_last=True), F("ranking_mean").desc(nulls_last=True),
                          F("id"), name="application_ranking"),
+            # The dashboard's "fewer than 2 reviews" list: its first rows in order, without sorting the cohort.
+            models.Index(F("cohort"), F("usable_reviews"), F("submitted_at").asc(nulls_first=True), F("id"),
+                         condition=Q(status__in=["submitted", "under_review"]), name="application_thin_coverage"),
+            # The review queue's default order over what reviewers see: the review page's position and
+            # neighbour queries and the queue's count read this index alone (no table rows).
+            models.Index(F("cohort"), F("submitted_at").desc(), F("id"), condition=~Q(status__in=["draft", "withdrawn"]),
+                         name="application_queue_reviewable"),
         ]
 
     def __str__(self):

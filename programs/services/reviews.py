@@ -46,7 +46,8 @@ def review_submit(*, application: Application, reviewer, scores: dict, recommend
         clean_scores[str(criterion.pk)] = value
     if conflict_of_interest:
         clean_scores, recommendation = {}, ""  # a conflicted reviewer does not score
-    with transaction.atomic(), review_write(cohort_id=application.cohort_id):
+    with transaction.atomic(), review_write(cohort_id=application.cohort_id, application_id=application.pk,
+                                            reviewer_id=reviewer.pk):
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked.status in (Status.DRAFT, Status.WITHDRAWN):
             raise ValidationError(_("This application is not open for review."))
