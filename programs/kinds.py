@@ -19,8 +19,9 @@ APPLICANT_TYPE = {
 # The Application fields each applicant type fills in, beyond goals, motivation and the cohort's questions.
 SECTIONS = {
     PERSON: {"title": _("About you"), "fields": ["skills_wanted", "hours_per_week", "cv"]},
-    ORGANIZATION: {"title": _("Your organization"), "fields": ["organization", "offer", "wants", "contact_person"]},
-    PROJECT: {"title": _("Your project"), "fields": ["project", "support_needed", "wants"]},
+    ORGANIZATION: {"title": _("Your organization"),
+                   "fields": ["organization", "offer", "wants", "skills_wanted", "contact_person"]},
+    PROJECT: {"title": _("Your project"), "fields": ["project", "support_needed", "skills_wanted", "wants"]},
     GROUP: {"title": _("Your group"), "fields": ["group_members", "hours_per_week"]},
 }
 

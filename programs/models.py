@@ -242,6 +242,11 @@ def cv_upload_path(instance, filename):
     return f"private/cv/{instance.cohort_id}/{uuid.uuid4().hex}.pdf"
 
 
+# An application that holds its organization's or project's place in a cohort: not withdrawn, not declined.
+# The one definition, used by the database constraint and by services.application_save's check.
+HOLDS_APPLICANT_PLACE = ~Q(status__in=["withdrawn", "declined"])
+
+
 class Application(DerivedNumbersMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -292,6 +297,10 @@ class Application(DerivedNumbersMixin, models.Model):
     group_members = models.TextField(
         _("group members"), blank=True, help_text=_("Email addresses of the people in your group, one per line."),
     )
+    group = models.ForeignKey(
+        "organizations.Group", null=True, blank=True, on_delete=models.PROTECT, related_name="applications",
+        verbose_name=_("group"), help_text=_("Made when a group application is submitted; members join by invitation."),
+    )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -312,6 +321,11 @@ class Application(DerivedNumbersMixin, models.Model):
         verbose_name_plural = _("applications")
         constraints = [
             models.UniqueConstraint(fields=["cohort", "applicant"], name="one_application_per_person_cohort"),
+            # One application per organization or project per cohort (whoever of its people applies).
+            models.UniqueConstraint(fields=["cohort", "organization"], condition=HOLDS_APPLICANT_PLACE,
+                                    name="one_application_per_organization_cohort"),
+            models.UniqueConstraint(fields=["cohort", "project"], condition=HOLDS_APPLICANT_PLACE,
+                                    name="one_application_per_project_cohort"),
         ]
         indexes = [
             models.Index(fields=["cohort", "status"]),
