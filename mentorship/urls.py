@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("mentor_requests.urls")),
     path("", include("matching.urls")),
     path("", include("organizations.urls")),
+    path("", include("programwork.urls")),
 ]

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "mentoring",
     "mentor_requests",
     "matching",
+    "programwork",
     "django_prometheus",
     "mentorship.apps.MentorshipConfig",
 ]

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgramworkConfig(AppConfig):
+    """The work each program kind is for, after acceptance (above mentoring: it belongs to a mentorship)."""
+
+    name = "programwork"
+    verbose_name = _("Program work")

@@ -1,0 +1,15 @@
+"""Who works on a program kind's work: one home for the rule, used by services, selectors and templates."""
+from programs.models import ProgramKind
+
+# Which program kind each piece of work belongs to.
+SUPPORT_PLAN_KIND = ProgramKind.PACKAGE_SUPPORT
+WORKERS = ("mentor", "mentee")  # the maintainer (mentee) and the mentor edit; coordinators read
+
+
+def has_support_plan(mentorship) -> bool:
+    return mentorship.cohort.program.kind == SUPPORT_PLAN_KIND
+
+
+def may_work(role: str | None, mentorship) -> bool:
+    """The mentor and the mentee of an open mentorship work on its plan."""
+    return role in WORKERS and mentorship.is_open

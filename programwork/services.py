@@ -1,0 +1,49 @@
+"""Writes for the package support plan: who and in which state are checked here, in one transaction."""
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mentoring.selectors import mentorship_role
+
+from .models import PlanItem, SupportPlan
+from .rules import has_support_plan, may_work
+
+
+def _check(*, mentorship, actor) -> None:
+    if not has_support_plan(mentorship):
+        raise ValidationError(_("This program has no support plan."))
+    if not may_work(mentorship_role(user=actor, mentorship=mentorship), mentorship):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def support_plan_save(*, mentorship, actor, repository_url: str, registry_name: str = "",
+                      documentation_url: str = "") -> SupportPlan:
+    _check(mentorship=mentorship, actor=actor)
+    plan, _created = SupportPlan.objects.select_for_update().get_or_create(
+        mentorship=mentorship, defaults={"repository_url": repository_url},
+    )
+    plan.repository_url, plan.registry_name, plan.documentation_url = repository_url, registry_name, documentation_url
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def plan_item_add(*, plan: SupportPlan, actor, area: str, title: str) -> PlanItem:
+    _check(mentorship=plan.mentorship, actor=actor)
+    if area not in PlanItem.Area.values:
+        raise ValidationError(_("Choose one of the three areas."))
+    return PlanItem.objects.create(plan=plan, area=area, title=title.strip(), added_by=actor)
+
+
+@transaction.atomic
+def plan_item_tick(*, item: PlanItem, actor, done: bool) -> PlanItem:
+    item = PlanItem.objects.select_for_update().select_related("plan__mentorship__cohort__program").get(pk=item.pk)
+    _check(mentorship=item.plan.mentorship, actor=actor)
+    if done and item.done_at is None:
+        item.done_at, item.done_by = timezone.now(), actor
+    elif not done:
+        item.done_at, item.done_by = None, None
+    item.save(update_fields=["done_at", "done_by"])
+    return item
