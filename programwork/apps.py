@@ -7,3 +7,11 @@ class ProgramworkConfig(AppConfig):
 
     name = "programwork"
     verbose_name = _("Program work")
+
+    def ready(self):
+        from programs.views.coordinator import COHORT_DASHBOARD_PANELS
+
+        from .dashboard import activities_panel
+
+        if activities_panel not in COHORT_DASHBOARD_PANELS:
+            COHORT_DASHBOARD_PANELS.append(activities_panel)

@@ -49,3 +49,60 @@ class PlanItem(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Activity(models.Model):
+    """Something an ambassador did to promote open science (an event, a workshop, a talk, a campaign),
+    logged by them and reviewed by the program's coordinator."""
+
+    class Kind(models.TextChoices):
+        EVENT = "event", _("Event")
+        WORKSHOP = "workshop", _("Workshop")
+        TALK = "talk", _("Talk")
+        CAMPAIGN = "campaign", _("Campaign")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned for changes")
+
+    cohort = models.ForeignKey("programs.Cohort", on_delete=models.CASCADE, related_name="activities")
+    ambassador = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    held_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    link = models.URLField(_("link"), blank=True, help_text=_("The event page or the online meeting."))
+    audience = models.PositiveIntegerField(_("audience size"), help_text=_("About how many people took part."))
+    materials_url = models.URLField(_("materials"), blank=True, help_text=_("Slides, recordings or handouts."))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+    review_note = models.CharField(_("note from the coordinator"), max_length=500, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("ambassador activity")
+        verbose_name_plural = _("ambassador activities")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(place="", link=""), name="activity_has_place_or_link"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class AmbassadorListing(models.Model):
+    """An ambassador's consent to appear on the program's public list of ambassadors."""
+
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="ambassador_listings")
+    ambassador = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["program", "ambassador"], name="one_listing_per_ambassador")]
+
+    def __str__(self):
+        return f"{self.ambassador_id} in {self.program_id}"

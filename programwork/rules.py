@@ -13,3 +13,19 @@ def has_support_plan(mentorship) -> bool:
 def may_work(role: str | None, mentorship) -> bool:
     """The mentor and the mentee of an open mentorship work on its plan."""
     return role in WORKERS and mentorship.is_open
+
+
+AMBASSADORS_KIND = ProgramKind.AMBASSADORS
+
+
+def ambassadors_of(cohorts):
+    """Ambassadors in SQL: people whose application to these cohorts was accepted (one definition for
+    the log, the review page, the reach and the public list)."""
+    from programs.models import Application
+
+    return Application.objects.filter(cohort__in=cohorts, status=Application.Status.ACCEPTED)
+
+
+def is_ambassador(user, cohort) -> bool:
+    return (user.is_authenticated and cohort.program.kind == AMBASSADORS_KIND
+            and ambassadors_of([cohort]).filter(applicant=user).exists())

@@ -1,11 +1,13 @@
 """Reads for the program work pages: the mentorship's own getter decides who sees them (404 for anyone else)."""
-from django.db.models import Prefetch
+from django.contrib.auth import get_user_model
+from django.db.models import Case, Count, Prefetch, Sum, When
 from django.http import Http404
 
 from mentoring.selectors import mentorship_get_for_user
+from programs.selectors import cohort_get_for_coordinator, cohort_get_visible
 
-from .models import PlanItem, SupportPlan
-from .rules import has_support_plan, may_work
+from .models import Activity, AmbassadorListing, PlanItem, SupportPlan
+from .rules import AMBASSADORS_KIND, ambassadors_of, has_support_plan, is_ambassador, may_work
 
 
 def support_plan_page(*, user, pk: int) -> dict:
@@ -33,3 +35,61 @@ def plan_item_get(*, plan: SupportPlan, pk) -> PlanItem:
     if item is None:
         raise Http404
     return item
+
+
+# --- Ambassadors -----------------------------------------------------------------------------------
+
+
+def _ambassadors_cohort(cohort):
+    if cohort.program.kind != AMBASSADORS_KIND:
+        raise Http404
+    return cohort
+
+
+def activity_log_page(*, user, cohort_pk: int) -> dict:
+    """An ambassador's own log in a cohort; 404 for anyone who is not one of its ambassadors."""
+    cohort = _ambassadors_cohort(cohort_get_visible(user=user, pk=cohort_pk))
+    if not is_ambassador(user, cohort):
+        raise Http404
+    return {
+        "cohort": cohort,
+        "activities": list(Activity.objects.filter(cohort=cohort, ambassador=user).select_related("reviewed_by__profile")),
+        "listed": AmbassadorListing.objects.filter(program=cohort.program, ambassador=user).exists(),
+    }
+
+
+def activity_review_page(*, user, cohort_pk: int) -> dict:
+    """The coordinator's review of a cohort's activities, waiting ones first, with the cohort's reach."""
+    cohort = _ambassadors_cohort(cohort_get_for_coordinator(user=user, pk=cohort_pk))
+    activities = list(
+        Activity.objects.filter(cohort=cohort).select_related("ambassador__profile")
+        .order_by(Case(When(status=Activity.Status.SUBMITTED, then=0), default=1), "-held_on", "-pk")
+    )
+    return {"cohort": cohort, "activities": activities, "reach": ambassador_reach(cohort.program).get(cohort.pk)}
+
+
+def activity_get_for_review(*, cohort, pk) -> Activity:
+    activity = Activity.objects.filter(cohort=cohort, pk=pk).first() if str(pk).isdigit() else None
+    if activity is None:
+        raise Http404
+    return activity
+
+
+def ambassador_reach(program) -> dict[int, dict]:
+    """Per cohort of the program: approved activities, the people they reached, and ambassadors active; one query."""
+    rows = (
+        Activity.objects.filter(cohort__program=program, status=Activity.Status.APPROVED).order_by()
+        .values("cohort_id").annotate(activities=Count("pk"), audience=Sum("audience"),
+                                      ambassadors=Count("ambassador", distinct=True))
+    )
+    return {row["cohort_id"]: row for row in rows}
+
+
+def public_ambassadors(program) -> list:
+    """Ambassadors of the program who chose to be listed, by name; one query."""
+    accepted = ambassadors_of(program.cohorts.all()).values("applicant_id")
+    return list(
+        get_user_model().objects.filter(pk__in=accepted).filter(
+            pk__in=AmbassadorListing.objects.filter(program=program).values("ambassador_id"),
+        ).select_related("profile").order_by("profile__display_name", "pk")
+    )

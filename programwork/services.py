@@ -5,9 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentoring.selectors import mentorship_role
+from programs.permissions import is_coordinator
 
-from .models import PlanItem, SupportPlan
-from .rules import has_support_plan, may_work
+from .models import Activity, AmbassadorListing, PlanItem, SupportPlan
+from .rules import ambassadors_of, has_support_plan, is_ambassador, may_work
 
 
 def _check(*, mentorship, actor) -> None:
@@ -47,3 +48,38 @@ def plan_item_tick(*, item: PlanItem, actor, done: bool) -> PlanItem:
         item.done_at, item.done_by = None, None
     item.save(update_fields=["done_at", "done_by"])
     return item
+
+
+# --- Ambassadors -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def activity_log(*, cohort, actor, **fields) -> Activity:
+    """An ambassador of the cohort logs an activity; it waits for the coordinator's review."""
+    if not is_ambassador(actor, cohort):
+        raise PermissionDenied
+    if not fields.get("place") and not fields.get("link"):
+        raise ValidationError({"place": _("Give the place or a link.")})
+    return Activity.objects.create(cohort=cohort, ambassador=actor, **fields)
+
+
+@transaction.atomic
+def activity_review(*, activity, actor, approve: bool, note: str = "") -> Activity:
+    activity = Activity.objects.select_for_update().select_related("cohort__program").get(pk=activity.pk)
+    if not is_coordinator(actor, activity.cohort.program_id):
+        raise PermissionDenied
+    activity.status = Activity.Status.APPROVED if approve else Activity.Status.RETURNED
+    activity.review_note, activity.reviewed_by, activity.reviewed_at = note, actor, timezone.now()
+    activity.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at"])
+    return activity
+
+
+@transaction.atomic
+def ambassador_listing_set(*, program, actor, listed: bool) -> None:
+    """Opt in to (or out of) the program's public list of ambassadors."""
+    if not ambassadors_of(program.cohorts.all()).filter(applicant=actor).exists():
+        raise PermissionDenied
+    if listed:
+        AmbassadorListing.objects.get_or_create(program=program, ambassador=actor)
+    else:
+        AmbassadorListing.objects.filter(program=program, ambassador=actor).delete()

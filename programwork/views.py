@@ -1,13 +1,17 @@
-"""Package support: the package and its plan. Thin: parse, call the service, redirect."""
+"""Program work pages: the package support plan, the ambassadors' activity log. Thin: parse, call the service, redirect."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from programs.selectors import program_get_visible
+
 from . import selectors, services
-from .forms import PackageForm, PlanItemForm
+from .forms import ActivityForm, ActivityReviewForm, PackageForm, PlanItemForm
+from .rules import AMBASSADORS_KIND
 
 
 def _initial_package(mentorship) -> dict:
@@ -47,3 +51,57 @@ def support_plan(request, pk):
     return render(request, "programwork/support_plan.html", {
         **page, "package_form": package_form, "item_form": item_form,
     }, status=400 if request.method == "POST" else 200)
+
+
+# --- Ambassadors -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_log(request, cohort_pk):
+    page = selectors.activity_log_page(user=request.user, cohort_pk=cohort_pk)
+    cohort = page["cohort"]
+    form = ActivityForm(request.POST if request.POST.get("action") == "log" else None)
+    if request.method == "POST":
+        if request.POST.get("action") in ("list", "unlist"):
+            services.ambassador_listing_set(program=cohort.program, actor=request.user,
+                                            listed=request.POST["action"] == "list")
+            messages.success(request, _("Your choice was saved."))
+            return redirect(request.path)
+        if form.is_valid():
+            try:
+                services.activity_log(cohort=cohort, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Logged. The coordinator will review it."))
+                return redirect(request.path)
+    return render(request, "programwork/activity_log.html", {**page, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_review(request, cohort_pk):
+    page = selectors.activity_review_page(user=request.user, cohort_pk=cohort_pk)
+    if request.method == "POST":
+        form = ActivityReviewForm(request.POST)
+        if form.is_valid():
+            activity = selectors.activity_get_for_review(cohort=page["cohort"], pk=form.cleaned_data["activity"])
+            services.activity_review(activity=activity, actor=request.user,
+                                     approve=form.cleaned_data["decision"] == "approve", note=form.cleaned_data["note"])
+            messages.success(request, _("The review was saved."))
+        else:
+            messages.error(request, _("Choose approve or return. Nothing was changed."))
+        return redirect(request.path)
+    return render(request, "programwork/activity_review.html", page)
+
+
+def ambassadors_public(request, slug):
+    """The program's ambassadors who chose to be listed; public."""
+    program = program_get_visible(user=request.user, slug=slug)
+    if program.kind != AMBASSADORS_KIND:
+        raise Http404
+    return render(request, "programwork/ambassadors_public.html", {
+        "program": program, "ambassadors": selectors.public_ambassadors(program),
+    })
