@@ -56,3 +56,47 @@ def test_maintainer_and_mentor_build_and_tick_off_the_support_plan(page, chromiu
     expect(mentor_page.locator("#plan-progress")).to_have_text("1 of 3 items done.")
     expect(mentor_page.locator("[data-area='documentation']")).to_contain_text("done by Mira Mentor")
     mentor_context.close()
+
+
+def test_an_ambassador_logs_an_activity_the_coordinator_approves_and_the_public_list_shows_her(page, chromium,
+                                                                                                live_server):
+    from accounts.tests.factories import make_mentee, make_mentor
+    from programs.models import Application
+    from programs.tests.factories import ApplicationFactory
+
+    coordinator = make_mentor(name="Cora Coordinator")
+    program = ProgramFactory(kind=ProgramKind.AMBASSADORS, name="Ambassadors", slug="ambassadors",
+                             coordinators=[coordinator])
+    cohort = CohortFactory(program=program, name="Round 1")
+    ana = make_mentee(name="Ana Ambassador")
+    ApplicationFactory(cohort=cohort, applicant=ana, status=Application.Status.ACCEPTED)
+
+    log_in(page, ana.email)
+    page.goto(cohort.get_absolute_url())
+    page.get_by_role("link", name="Log your ambassador activities").click()
+    page.get_by_label("Kind").select_option(label="Workshop")
+    page.get_by_label("Title").fill("Reproducible research with Python")
+    page.get_by_label("Date").fill("2026-11-20")
+    page.get_by_label("Link").fill("https://meet.example.org/workshop")
+    page.get_by_label("Audience size").fill("35")
+    page.get_by_label("Materials").fill("https://slides.example.org/repro")
+    page.get_by_role("button", name="Log it").click()
+    expect(page.get_by_text("Logged. The coordinator will review it.")).to_be_visible()
+    expect(page.locator("#activity-list")).to_contain_text("Waiting for review")
+    page.get_by_role("button", name="Show my name on the list").click()
+    expect(page.get_by_text("Your name is on the program's public list.")).to_be_visible()
+
+    coordinator_context = chromium.new_context(base_url=live_server.url, locale="en-US")
+    coordinator_page = coordinator_context.new_page()
+    log_in(coordinator_page, coordinator.email)
+    coordinator_page.goto(f"/cohorts/{cohort.pk}/manage/")
+    coordinator_page.get_by_role("link", name="Review the activities").click()
+    coordinator_page.get_by_role("button", name="Approve “Reproducible research with Python”").click()
+    expect(coordinator_page.locator("#cohort-reach")).to_contain_text("1 activities reaching 35 people")
+    coordinator_page.goto(f"/programs/{program.slug}/statistics/")
+    expect(coordinator_page.locator("#ambassador-reach")).to_contain_text("35")
+    coordinator_context.close()
+
+    page.goto(program.get_absolute_url())
+    page.get_by_role("link", name="Meet the program's ambassadors").click()
+    expect(page.locator("#ambassador-list")).to_contain_text("Ana Ambassador")
