@@ -11,7 +11,9 @@ class ProgramworkConfig(AppConfig):
     def ready(self):
         from programs.views.coordinator import COHORT_DASHBOARD_PANELS
 
-        from .dashboard import activities_panel
+        from . import reminders  # noqa: F401  (agreement renewals)
+        from .dashboard import activities_panel, agreements_panel
 
-        if activities_panel not in COHORT_DASHBOARD_PANELS:
-            COHORT_DASHBOARD_PANELS.append(activities_panel)
+        for panel in (activities_panel, agreements_panel):
+            if panel not in COHORT_DASHBOARD_PANELS:
+                COHORT_DASHBOARD_PANELS.append(panel)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Activity, PlanItem, SupportPlan
+from .models import Activity, PartnershipTerm, PlanItem, SupportPlan
 
 
 class PackageForm(forms.ModelForm):
@@ -32,3 +32,26 @@ class ActivityReviewForm(forms.Form):
     activity = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("return", _("Return for changes"))])
     note = forms.CharField(label=_("Note for the ambassador"), max_length=500, required=False)
+
+
+class TermForm(forms.ModelForm):
+    organization = forms.ModelChoiceField(label=_("Organization"), queryset=None)
+
+    class Meta:
+        model = PartnershipTerm
+        fields = ["organization", "starts_on", "renews_on", "we_offer", "they_offer"]
+        widgets = {"starts_on": forms.DateInput(attrs={"type": "date"}), "renews_on": forms.DateInput(attrs={"type": "date"}),
+                   "we_offer": forms.Textarea(attrs={"rows": 3}), "they_offer": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("starts_on") and cleaned.get("renews_on") and cleaned["renews_on"] <= cleaned["starts_on"]:
+            self.add_error("renews_on", _("The renewal date must be after the start."))
+        return cleaned
+
+    def validate_unique(self):
+        pass  # the service updates the existing agreement of the same organization

@@ -106,3 +106,37 @@ class AmbassadorListing(models.Model):
 
     def __str__(self):
         return f"{self.ambassador_id} in {self.program_id}"
+
+
+class PartnershipTerm(models.Model):
+    """An affiliation or partnership agreement with an organization: its term, its renewal date and what
+    each side offers. The organization chooses whether it appears in the public directory."""
+
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="partnership_terms")
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
+                                     related_name="partnership_terms")
+    starts_on = models.DateField(_("starts"))
+    renews_on = models.DateField(_("renewal date"))
+    we_offer = models.TextField(_("what Open Science Labs offers"))
+    they_offer = models.TextField(_("what the organization offers"))
+    listed = models.BooleanField(_("shown in the public directory"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["renews_on", "pk"]
+        verbose_name = _("agreement term")
+        verbose_name_plural = _("agreement terms")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "organization"], name="one_term_per_program_organization"),
+            models.CheckConstraint(condition=models.Q(renews_on__gt=models.F("starts_on")), name="term_renews_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} · {self.program}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("programwork:term_detail", args=[self.pk])

@@ -1,4 +1,4 @@
-"""Who works on a program kind's work: one home for the rule, used by services, selectors and templates."""
+"""Who works on each program kind's work, and which kinds have which: one home per rule."""
 from programs.models import ProgramKind
 
 # Which program kind each piece of work belongs to.
@@ -29,3 +29,11 @@ def ambassadors_of(cohorts):
 def is_ambassador(user, cohort) -> bool:
     return (user.is_authenticated and cohort.program.kind == AMBASSADORS_KIND
             and ambassadors_of([cohort]).filter(applicant=user).exists())
+
+
+AGREEMENT_KINDS = (ProgramKind.AFFILIATION, ProgramKind.PARTNERS)
+RENEWAL_NOTICE_DAYS = 30  # renewal reminders go out this many days before the renewal date
+
+
+def has_agreements(program) -> bool:
+    return program.kind in AGREEMENT_KINDS

@@ -4,10 +4,13 @@ from django.db.models import Case, Count, Prefetch, Sum, When
 from django.http import Http404
 
 from mentoring.selectors import mentorship_get_for_user
+from organizations.models import Organization
+from programs.models import Application, Program
+from programs.permissions import is_coordinator
 from programs.selectors import cohort_get_for_coordinator, cohort_get_visible
 
-from .models import Activity, AmbassadorListing, PlanItem, SupportPlan
-from .rules import AMBASSADORS_KIND, ambassadors_of, has_support_plan, is_ambassador, may_work
+from .models import Activity, AmbassadorListing, PartnershipTerm, PlanItem, SupportPlan
+from .rules import AMBASSADORS_KIND, ambassadors_of, has_agreements, has_support_plan, is_ambassador, may_work
 
 
 def support_plan_page(*, user, pk: int) -> dict:
@@ -93,3 +96,42 @@ def public_ambassadors(program) -> list:
             pk__in=AmbassadorListing.objects.filter(program=program).values("ambassador_id"),
         ).select_related("profile").order_by("profile__display_name", "pk")
     )
+
+
+# --- Affiliation and partners ------------------------------------------------------------------------
+
+
+def terms_page(*, user, slug: str) -> dict:
+    """A coordinator's agreements of a program, and the accepted organizations that may have one; three queries."""
+    program = Program.objects.filter(slug=slug).first()
+    if program is None or not has_agreements(program) or not is_coordinator(user, program.pk):
+        raise Http404
+    terms = list(PartnershipTerm.objects.filter(program=program).select_related("organization"))
+    accepted = Organization.objects.filter(
+        applications__cohort__program=program, applications__status=Application.Status.ACCEPTED,
+    ).distinct().order_by("name")
+    return {"program": program, "terms": terms, "organizations": accepted}
+
+
+def term_get_for_user(*, user, pk: int) -> tuple[PartnershipTerm, str]:
+    """An agreement and the viewer's side ("coordinator" or "organization"); 404 for anyone else."""
+    term = PartnershipTerm.objects.select_related("program", "organization").filter(pk=pk).first()
+    if term is None or not user.is_authenticated:
+        raise Http404
+    if is_coordinator(user, term.program_id):
+        return term, "coordinator"
+    if term.organization.members.filter(pk=user.pk).exists():
+        return term, "organization"
+    raise Http404
+
+
+def public_directory() -> list[dict]:
+    """Affiliated and partner organizations that chose to be listed, by program; one query."""
+    terms = (
+        PartnershipTerm.objects.filter(listed=True, program__published=True).select_related("program", "organization")
+        .order_by("program__kind", "program__name", "organization__name")
+    )
+    groups: dict[int, dict] = {}
+    for term in terms:
+        groups.setdefault(term.program_id, {"program": term.program, "terms": []})["terms"].append(term)
+    return list(groups.values())

@@ -5,10 +5,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentoring.selectors import mentorship_role
+from programs.models import Application
 from programs.permissions import is_coordinator
 
-from .models import Activity, AmbassadorListing, PlanItem, SupportPlan
-from .rules import ambassadors_of, has_support_plan, is_ambassador, may_work
+from .models import Activity, AmbassadorListing, PartnershipTerm, PlanItem, SupportPlan
+from .rules import ambassadors_of, has_agreements, has_support_plan, is_ambassador, may_work
 
 
 def _check(*, mentorship, actor) -> None:
@@ -83,3 +84,37 @@ def ambassador_listing_set(*, program, actor, listed: bool) -> None:
         AmbassadorListing.objects.get_or_create(program=program, ambassador=actor)
     else:
         AmbassadorListing.objects.filter(program=program, ambassador=actor).delete()
+
+
+# --- Affiliation and partners ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def term_save(*, program, organization, actor, starts_on, renews_on, we_offer: str, they_offer: str) -> PartnershipTerm:
+    """A coordinator records (or changes) the agreement with an organization accepted into the program."""
+    if not has_agreements(program):
+        raise ValidationError(_("This program has no agreements."))
+    if not is_coordinator(actor, program.pk):
+        raise PermissionDenied
+    if not Application.objects.filter(cohort__program=program, organization=organization,
+                                      status=Application.Status.ACCEPTED).exists():
+        raise ValidationError({"organization": _("Only an organization accepted into this program has an agreement.")})
+    if renews_on <= starts_on:
+        raise ValidationError({"renews_on": _("The renewal date must be after the start.")})
+    term, _created = PartnershipTerm.objects.select_for_update().update_or_create(
+        program=program, organization=organization,
+        defaults={"starts_on": starts_on, "renews_on": renews_on, "we_offer": we_offer, "they_offer": they_offer,
+                  "created_by": actor},
+    )
+    return term
+
+
+@transaction.atomic
+def term_listing_set(*, term: PartnershipTerm, actor, listed: bool) -> PartnershipTerm:
+    """The organization's people choose whether it appears in the public directory."""
+    term = PartnershipTerm.objects.select_for_update().select_related("organization").get(pk=term.pk)
+    if not term.organization.members.filter(pk=actor.pk).exists():
+        raise PermissionDenied
+    term.listed = listed
+    term.save(update_fields=["listed", "updated_at"])
+    return term

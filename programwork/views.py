@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from programs.selectors import program_get_visible
 
 from . import selectors, services
-from .forms import ActivityForm, ActivityReviewForm, PackageForm, PlanItemForm
+from .forms import ActivityForm, ActivityReviewForm, PackageForm, PlanItemForm, TermForm
 from .rules import AMBASSADORS_KIND
 
 
@@ -105,3 +105,42 @@ def ambassadors_public(request, slug):
     return render(request, "programwork/ambassadors_public.html", {
         "program": program, "ambassadors": selectors.public_ambassadors(program),
     })
+
+
+# --- Affiliation and partners ------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def terms(request, slug):
+    page = selectors.terms_page(user=request.user, slug=slug)
+    form = TermForm(request.POST or None, organizations=page["organizations"])
+    if request.method == "POST" and form.is_valid():
+        try:
+            term = services.term_save(program=page["program"], actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for name, errors in (exc.error_dict.items() if hasattr(exc, "error_dict") else [(None, exc.error_list)]):
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, _("The agreement with %(name)s was saved.") % {"name": term.organization.name})
+            return redirect(request.path)
+    return render(request, "programwork/terms.html", {**page, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def term_detail(request, pk):
+    term, side = selectors.term_get_for_user(user=request.user, pk=pk)
+    if request.method == "POST":
+        if side != "organization":
+            raise PermissionDenied
+        services.term_listing_set(term=term, actor=request.user, listed=request.POST.get("action") == "list")
+        messages.success(request, _("Your choice was saved."))
+        return redirect(request.path)
+    return render(request, "programwork/term_detail.html", {"term": term, "side": side})
+
+
+def directory(request):
+    """Affiliated and partner organizations that chose to be listed; public."""
+    return render(request, "programwork/directory.html", {"groups": selectors.public_directory()})
