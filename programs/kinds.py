@@ -54,18 +54,19 @@ WHO_MAY_APPLY = {
 # What follows an accepted application, per program kind (seed: what each program is for).
 AFTER_ACCEPTANCE = {
     ProgramKind.AFFILIATION: _("An affiliation agreement for a term, with what each side offers and a renewal date; "
-                               "affiliates may appear in the public directory."),
+                               "affiliates may choose to appear in the public directory."),
     ProgramKind.PARTNERS: _("A partnership agreement for a term, with what each side offers and a renewal date; "
-                            "partners may appear in the public directory."),
+                            "partners may choose to appear in the public directory."),
     ProgramKind.AMBASSADORS: _("You organize events, workshops, talks and campaigns and log them for the coordinator; "
-                               "ambassadors may appear in the program's public list."),
-    ProgramKind.INCUBATOR: _("Your project moves from concept to production through stages with milestones your "
-                             "mentor confirms, and a graduation decision at the end."),
+                               "ambassadors may choose to appear in the program's public list."),
+    ProgramKind.INCUBATOR: _("A mentor works with your project's maintainer on the way from concept to production: "
+                             "goals, meetings, evaluations."),
     ProgramKind.PACKAGE_SUPPORT: _("A support plan for your package in quality assurance, documentation and community "
                                    "engagement, with items maintainers and mentors tick off."),
     ProgramKind.INTERNSHIP: _("A structured internship with a mentor: goals, meetings, evaluations."),
     ProgramKind.MENTORING: _("One-to-one mentoring with an experienced mentor: goals, meetings, evaluations."),
-    ProgramKind.VIRTUAL_LABS: _("The group works together as a lab with a mentor: shared goals and meetings."),
+    ProgramKind.VIRTUAL_LABS: _("The group is decided on as one; its members join by accepting their invitation, and "
+                                "a mentor works with the person who applied for it."),
 }
 
 

@@ -100,3 +100,44 @@ def test_an_ambassador_logs_an_activity_the_coordinator_approves_and_the_public_
     page.goto(program.get_absolute_url())
     page.get_by_role("link", name="Meet the program's ambassadors").click()
     expect(page.locator("#ambassador-list")).to_contain_text("Ana Ambassador")
+
+
+def test_a_coordinator_records_an_agreement_and_the_organization_joins_the_directory(page, chromium, live_server):
+    from accounts.tests.factories import make_mentee, make_mentor
+    from organizations.models import Organization
+    from programs.models import Application
+    from programs.tests.factories import ApplicationFactory
+
+    coordinator = make_mentor(name="Cora Coordinator")
+    program = ProgramFactory(kind=ProgramKind.PARTNERS, name="Partners", slug="partners", coordinators=[coordinator])
+    cohort = CohortFactory(program=program, name="Round 1")
+    dean = make_mentee(name="Diego Dean")
+    organization = Organization.objects.create(name="Universidad Abierta", kind="university", owner=dean, created_by=dean)
+    organization.members.add(dean)
+    ApplicationFactory(cohort=cohort, applicant=dean, organization=organization, status=Application.Status.ACCEPTED)
+
+    log_in(page, coordinator.email)
+    page.goto(f"/cohorts/{cohort.pk}/manage/")
+    page.get_by_role("link", name=re.compile("Agreements with accepted organizations")).click()
+    page.get_by_role("combobox", name="Organization").select_option(label="Universidad Abierta")
+    page.get_by_label("Starts").fill("2026-01-01")
+    page.get_by_label("Renewal date").fill("2027-01-01")
+    page.get_by_label("What Open Science Labs offers").fill("Mentors and training.")
+    page.get_by_label("What the organization offers").fill("Two staff mentors and rooms.")
+    page.get_by_role("button", name="Save the agreement").click()
+    expect(page.get_by_text("The agreement with Universidad Abierta was saved.")).to_be_visible()
+    page.get_by_role("link", name="Universidad Abierta").click()
+    term_url = page.url
+
+    dean_context = chromium.new_context(base_url=live_server.url, locale="en-US")
+    dean_page = dean_context.new_page()
+    log_in(dean_page, dean.email)
+    dean_page.goto(term_url)
+    expect(dean_page.locator("#term")).to_contain_text("Two staff mentors and rooms.")
+    dean_page.get_by_role("button", name="Show us in the directory").click()
+    expect(dean_page.get_by_text("Your choice was saved.")).to_be_visible()
+    dean_context.close()
+
+    page.goto(program.get_absolute_url())
+    page.get_by_role("link", name="The directory of affiliated and partner organizations").click()
+    expect(page.locator("[data-directory='partners']")).to_contain_text("Universidad Abierta")
