@@ -59,8 +59,8 @@ AFTER_ACCEPTANCE = {
                             "partners may choose to appear in the public directory."),
     ProgramKind.AMBASSADORS: _("You organize events, workshops, talks and campaigns and log them for the coordinator; "
                                "ambassadors may choose to appear in the program's public list."),
-    ProgramKind.INCUBATOR: _("A mentor works with your project's maintainer on the way from concept to production: "
-                             "goals, meetings, evaluations."),
+    ProgramKind.INCUBATOR: _("Your project moves from concept to production through milestones its mentor confirms, "
+                             "and a graduation decision at the end."),
     ProgramKind.PACKAGE_SUPPORT: _("A support plan for your package in quality assurance, documentation and community "
                                    "engagement, with items maintainers and mentors tick off."),
     ProgramKind.INTERNSHIP: _("A structured internship with a mentor: goals, meetings, evaluations."),

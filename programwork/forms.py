@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Activity, PartnershipTerm, PlanItem, SupportPlan
+from .models import Activity, Graduation, Milestone, PartnershipTerm, PlanItem, SupportPlan
 
 
 class PackageForm(forms.ModelForm):
@@ -55,3 +55,22 @@ class TermForm(forms.ModelForm):
 
     def validate_unique(self):
         pass  # the service updates the existing agreement of the same organization
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["stage", "title", "target_date"]
+        widgets = {"target_date": forms.DateInput(attrs={"type": "date"})}
+
+
+class EvidenceForm(forms.Form):
+    milestone = forms.IntegerField(widget=forms.HiddenInput)
+    evidence_url = forms.URLField(label=_("Evidence link"), help_text=_("A release, a pull request, a demo."))
+
+
+class GraduationForm(forms.ModelForm):
+    class Meta:
+        model = Graduation
+        fields = ["decision", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}

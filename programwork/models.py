@@ -140,3 +140,65 @@ class PartnershipTerm(models.Model):
         from django.urls import reverse
 
         return reverse("programwork:term_detail", args=[self.pk])
+
+
+class Milestone(models.Model):
+    """A step of an incubated project on its way from concept to production. The maintainer shows the
+    evidence; the mentor confirms it."""
+
+    class Stage(models.TextChoices):
+        CONCEPT = "concept", _("Concept")
+        PROTOTYPE = "prototype", _("Prototype")
+        BETA = "beta", _("Beta")
+        PRODUCTION = "production", _("Production")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        SUBMITTED = "submitted", _("Evidence sent")
+        CONFIRMED = "confirmed", _("Confirmed by the mentor")
+
+    mentorship = models.ForeignKey("mentoring.Mentorship", on_delete=models.CASCADE, related_name="milestones")
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    title = models.CharField(_("milestone"), max_length=200)
+    target_date = models.DateField(_("target date"))
+    evidence_url = models.URLField(_("evidence link"), blank=True, help_text=_("A release, a pull request, a demo."))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PLANNED)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["target_date", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(status="confirmed") | models.Q(confirmed_by__isnull=False),
+                                   name="milestone_confirmed_by_someone"),
+            models.CheckConstraint(condition=models.Q(status="planned") | ~models.Q(evidence_url=""),
+                                   name="milestone_evidence_before_confirming"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Graduation(models.Model):
+    """The coordinator's decision at the end of an incubation."""
+
+    class Decision(models.TextChoices):
+        GRADUATED = "graduated", _("Graduated")
+        NOT_YET = "not_yet", _("Not yet: needs more time")
+
+    mentorship = models.OneToOneField("mentoring.Mentorship", on_delete=models.CASCADE, related_name="graduation")
+    decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices)
+    note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("graduation decision")
+        verbose_name_plural = _("graduation decisions")
+
+    def __str__(self):
+        return self.get_decision_display()

@@ -37,3 +37,10 @@ RENEWAL_NOTICE_DAYS = 30  # renewal reminders go out this many days before the r
 
 def has_agreements(program) -> bool:
     return program.kind in AGREEMENT_KINDS
+
+
+INCUBATOR_KIND = ProgramKind.INCUBATOR
+
+
+def has_incubation(mentorship) -> bool:
+    return mentorship.cohort.program.kind == INCUBATOR_KIND

@@ -9,8 +9,16 @@ from programs.models import Application, Program
 from programs.permissions import is_coordinator
 from programs.selectors import cohort_get_for_coordinator, cohort_get_visible
 
-from .models import Activity, AmbassadorListing, PartnershipTerm, PlanItem, SupportPlan
-from .rules import AMBASSADORS_KIND, ambassadors_of, has_agreements, has_support_plan, is_ambassador, may_work
+from .models import Activity, AmbassadorListing, Graduation, Milestone, PartnershipTerm, PlanItem, SupportPlan
+from .rules import (
+    AMBASSADORS_KIND,
+    ambassadors_of,
+    has_agreements,
+    has_incubation,
+    has_support_plan,
+    is_ambassador,
+    may_work,
+)
 
 
 def support_plan_page(*, user, pk: int) -> dict:
@@ -135,3 +143,35 @@ def public_directory() -> list[dict]:
     for term in terms:
         groups.setdefault(term.program_id, {"program": term.program, "terms": []})["terms"].append(term)
     return list(groups.values())
+
+
+# --- Incubator ---------------------------------------------------------------------------------------
+
+
+def incubation_page(*, user, pk: int) -> dict:
+    """The project's stages with their milestones, the stage reached and the graduation decision: three queries."""
+    mentorship, role = mentorship_get_for_user(user=user, pk=pk)
+    if not has_incubation(mentorship):
+        raise Http404
+    milestones = list(Milestone.objects.filter(mentorship=mentorship).select_related("confirmed_by__profile"))
+    stages = []
+    reached = None
+    for value, label in Milestone.Stage.choices:
+        rows = [m for m in milestones if m.stage == value]
+        confirmed = sum(1 for m in rows if m.status == Milestone.Status.CONFIRMED)
+        if rows and confirmed == len(rows):
+            reached = label
+        stages.append({"value": value, "label": label, "milestones": rows, "confirmed": confirmed})
+    return {
+        "mentorship": mentorship, "role": role, "stages": stages, "reached": reached,
+        "graduation": Graduation.objects.filter(mentorship=mentorship).select_related("decided_by__profile").first(),
+        "can_plan": may_work(role, mentorship), "is_maintainer": role == "mentee" and mentorship.is_open,
+        "is_mentor": role == "mentor" and mentorship.is_open, "is_coordinator": role == "coordinator",
+    }
+
+
+def milestone_get(*, mentorship, pk) -> Milestone:
+    milestone = Milestone.objects.filter(mentorship=mentorship, pk=pk).first() if str(pk).isdigit() else None
+    if milestone is None:
+        raise Http404
+    return milestone

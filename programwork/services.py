@@ -8,8 +8,8 @@ from mentoring.selectors import mentorship_role
 from programs.models import Application
 from programs.permissions import is_coordinator
 
-from .models import Activity, AmbassadorListing, PartnershipTerm, PlanItem, SupportPlan
-from .rules import ambassadors_of, has_agreements, has_support_plan, is_ambassador, may_work
+from .models import Activity, AmbassadorListing, Graduation, Milestone, PartnershipTerm, PlanItem, SupportPlan
+from .rules import ambassadors_of, has_agreements, has_incubation, has_support_plan, is_ambassador, may_work
 
 
 def _check(*, mentorship, actor) -> None:
@@ -118,3 +118,65 @@ def term_listing_set(*, term: PartnershipTerm, actor, listed: bool) -> Partnersh
     term.listed = listed
     term.save(update_fields=["listed", "updated_at"])
     return term
+
+
+# --- Incubator ---------------------------------------------------------------------------------------
+
+
+def _incubation_role(mentorship, actor) -> str | None:
+    if not has_incubation(mentorship):
+        raise ValidationError(_("This program has no incubation stages."))
+    return mentorship_role(user=actor, mentorship=mentorship)
+
+
+@transaction.atomic
+def milestone_add(*, mentorship, actor, stage: str, title: str, target_date) -> Milestone:
+    if not may_work(_incubation_role(mentorship, actor), mentorship):
+        raise PermissionDenied
+    return Milestone.objects.create(mentorship=mentorship, stage=stage, title=title.strip(), target_date=target_date)
+
+
+@transaction.atomic
+def milestone_evidence(*, milestone: Milestone, actor, evidence_url: str) -> Milestone:
+    """The maintainer shows what was done; the milestone waits for the mentor's confirmation."""
+    milestone = Milestone.objects.select_for_update().select_related("mentorship__cohort__program").get(pk=milestone.pk)
+    role = _incubation_role(milestone.mentorship, actor)
+    if role != "mentee" or not milestone.mentorship.is_open:
+        raise PermissionDenied
+    if milestone.status == Milestone.Status.CONFIRMED:
+        raise ValidationError(_("This milestone is already confirmed."))
+    milestone.evidence_url, milestone.status = evidence_url, Milestone.Status.SUBMITTED
+    milestone.save(update_fields=["evidence_url", "status"])
+    return milestone
+
+
+@transaction.atomic
+def milestone_confirm(*, milestone: Milestone, actor, confirm: bool) -> Milestone:
+    """The mentor confirms the evidence, or sends the milestone back to planned."""
+    milestone = Milestone.objects.select_for_update().select_related("mentorship__cohort__program").get(pk=milestone.pk)
+    role = _incubation_role(milestone.mentorship, actor)
+    if role != "mentor" or not milestone.mentorship.is_open:
+        raise PermissionDenied
+    if milestone.status != Milestone.Status.SUBMITTED:
+        raise ValidationError(_("Only a milestone with its evidence can be confirmed."))
+    if confirm:
+        milestone.status, milestone.confirmed_by, milestone.confirmed_at = Milestone.Status.CONFIRMED, actor, timezone.now()
+    else:
+        milestone.status = Milestone.Status.PLANNED
+    milestone.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+    return milestone
+
+
+@transaction.atomic
+def graduation_decide(*, mentorship, actor, decision: str, note: str = "") -> Graduation:
+    """The coordinator decides at the end; graduating needs a confirmed production milestone."""
+    if _incubation_role(mentorship, actor) != "coordinator":
+        raise PermissionDenied
+    if decision == Graduation.Decision.GRADUATED and not Milestone.objects.filter(
+        mentorship=mentorship, stage=Milestone.Stage.PRODUCTION, status=Milestone.Status.CONFIRMED,
+    ).exists():
+        raise ValidationError(_("A project graduates once a production milestone is confirmed by its mentor."))
+    graduation, _created = Graduation.objects.update_or_create(
+        mentorship=mentorship, defaults={"decision": decision, "note": note, "decided_by": actor},
+    )
+    return graduation

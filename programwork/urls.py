@@ -6,6 +6,7 @@ app_name = "programwork"
 
 urlpatterns = [
     path("mentorships/<int:pk>/support-plan/", views.support_plan, name="support_plan"),
+    path("mentorships/<int:pk>/incubation/", views.incubation, name="incubation"),
     path("cohorts/<int:cohort_pk>/activities/", views.activity_log, name="activity_log"),
     path("cohorts/<int:cohort_pk>/activities/review/", views.activity_review, name="activity_review"),
     path("programs/<slug:slug>/ambassadors/", views.ambassadors_public, name="ambassadors_public"),

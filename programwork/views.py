@@ -10,7 +10,16 @@ from django.views.decorators.http import require_http_methods
 from programs.selectors import program_get_visible
 
 from . import selectors, services
-from .forms import ActivityForm, ActivityReviewForm, PackageForm, PlanItemForm, TermForm
+from .forms import (
+    ActivityForm,
+    ActivityReviewForm,
+    EvidenceForm,
+    GraduationForm,
+    MilestoneForm,
+    PackageForm,
+    PlanItemForm,
+    TermForm,
+)
 from .rules import AMBASSADORS_KIND
 
 
@@ -144,3 +153,45 @@ def term_detail(request, pk):
 def directory(request):
     """Affiliated and partner organizations that chose to be listed; public."""
     return render(request, "programwork/directory.html", {"groups": selectors.public_directory()})
+
+
+# --- Incubator ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incubation(request, pk):
+    page = selectors.incubation_page(user=request.user, pk=pk)
+    mentorship = page["mentorship"]
+    action = request.POST.get("action")
+    milestone_form = MilestoneForm(request.POST if action == "add" else None)
+    evidence_form = EvidenceForm(request.POST if action == "evidence" else None)
+    graduation_form = GraduationForm(request.POST if action == "graduate" else None, instance=page["graduation"])
+    if request.method == "POST":
+        try:
+            if action == "add" and milestone_form.is_valid():
+                services.milestone_add(mentorship=mentorship, actor=request.user, **milestone_form.cleaned_data)
+                messages.success(request, _("The milestone was added."))
+                return redirect(request.path)
+            if action == "evidence" and evidence_form.is_valid():
+                milestone = selectors.milestone_get(mentorship=mentorship, pk=evidence_form.cleaned_data["milestone"])
+                services.milestone_evidence(milestone=milestone, actor=request.user,
+                                            evidence_url=evidence_form.cleaned_data["evidence_url"])
+                messages.success(request, _("Sent to your mentor for confirmation."))
+                return redirect(request.path)
+            if action in ("confirm", "return"):
+                milestone = selectors.milestone_get(mentorship=mentorship, pk=request.POST.get("milestone", ""))
+                services.milestone_confirm(milestone=milestone, actor=request.user, confirm=action == "confirm")
+                messages.success(request, _("The milestone was confirmed.") if action == "confirm"
+                                 else _("The milestone was sent back."))
+                return redirect(request.path)
+            if action == "graduate" and graduation_form.is_valid():
+                services.graduation_decide(mentorship=mentorship, actor=request.user, **graduation_form.cleaned_data)
+                messages.success(request, _("The decision was saved."))
+                return redirect(request.path)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(request.path)
+    return render(request, "programwork/incubation.html", {
+        **page, "milestone_form": milestone_form, "evidence_form": evidence_form, "graduation_form": graduation_form,
+    }, status=400 if request.method == "POST" else 200)

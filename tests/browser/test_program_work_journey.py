@@ -141,3 +141,40 @@ def test_a_coordinator_records_an_agreement_and_the_organization_joins_the_direc
     page.goto(program.get_absolute_url())
     page.get_by_role("link", name="The directory of affiliated and partner organizations").click()
     expect(page.locator("[data-directory='partners']")).to_contain_text("Universidad Abierta")
+
+
+def test_an_incubated_project_reaches_production_and_graduates(page, chromium, live_server):
+    p = pair(mentor_name="Mira Mentor", mentee_name="Maya Maintainer")
+    p.program.kind = ProgramKind.INCUBATOR
+    p.program.save()
+
+    log_in(page, p.mentee.email)
+    page.goto(p.mentorship.get_absolute_url())
+    page.get_by_role("link", name=re.compile("Stages from concept to production")).click()
+    page.get_by_label("Stage").select_option(label="Production")
+    page.get_by_role("textbox", name="Milestone").fill("Version 1.0 on PyPI")
+    page.get_by_label("Target date").fill("2026-12-31")
+    page.get_by_role("button", name="Add the milestone").click()
+    expect(page.get_by_text("The milestone was added.")).to_be_visible()
+    page.get_by_label("Evidence link for “Version 1.0 on PyPI”").fill("https://pypi.org/project/pyclimate/1.0/")
+    page.get_by_role("button", name="Send for confirmation").click()
+    expect(page.locator("[data-stage='production']")).to_contain_text("Evidence sent")
+    incubation_url = page.url
+
+    mentor_context = chromium.new_context(base_url=live_server.url, locale="en-US")
+    mentor_page = mentor_context.new_page()
+    log_in(mentor_page, p.mentor.email)
+    mentor_page.goto(incubation_url)
+    mentor_page.get_by_role("button", name="Confirm “Version 1.0 on PyPI”").click()
+    expect(mentor_page.locator("#stage-reached")).to_have_text("Stage reached: Production.")
+    mentor_context.close()
+
+    coordinator_context = chromium.new_context(base_url=live_server.url, locale="en-US")
+    coordinator_page = coordinator_context.new_page()
+    log_in(coordinator_page, p.coordinator.email)
+    coordinator_page.goto(incubation_url)
+    coordinator_page.get_by_role("combobox", name="Decision").select_option(label="Graduated")
+    coordinator_page.get_by_label("Note").fill("Ready for users.")
+    coordinator_page.get_by_role("button", name="Save the decision").click()
+    expect(coordinator_page.locator("#graduation")).to_contain_text("Graduated")
+    coordinator_context.close()
