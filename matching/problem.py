@@ -12,13 +12,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field, fields
 
 import numpy as np
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Profile, Skill
 from contributions.selectors import verified_work
 from mentoring.models import Mentorship
 from mentoring.selectors import cohort_places_left, enrollments_with_places_left
+from organizations.models import Project
+from programs.applicant_data import support_labels
 from programs.models import Application, ApplicationPreference, Cohort, Review
 from programs.selectors import application_scores
 
@@ -51,12 +53,19 @@ class ApplicationRow:
     career_goals: str
     display_name: str | None
     email: str
+    # For an organization or a project, what it needs is the mentee side (the person only writes it down).
+    project_id: int | None
+    on_behalf: bool  # an organization's or a project's application
+    wants: str
+    support_needed: list | None
+    project_description: str | None
 
     LOOKUPS = {  # field -> what it reads, in field order
         "pk": "pk", "applicant_id": "applicant_id", "goals": "goals", "hours_per_week": "hours_per_week",
         "utc_offset_minutes": "applicant__profile__utc_offset_minutes", "profile_hours": "applicant__profile__hours_per_week",
         "career_goals": "applicant__profile__career_goals", "display_name": "applicant__profile__display_name",
-        "email": "applicant__email",
+        "email": "applicant__email", "project_id": "project_id", "on_behalf": "on_behalf", "wants": "wants",
+        "support_needed": "support_needed", "project_description": "project__description",
     }
 
     @property
@@ -65,6 +74,9 @@ class ApplicationRow:
 
     @property
     def text(self) -> str:
+        if self.on_behalf:  # the project's or organization's needs, not the person's career
+            needs = " ".join(support_labels(self.support_needed))
+            return f"{self.goals}\n{self.wants}\n{needs}\n{self.project_description or ''}"
         return f"{self.goals}\n{self.career_goals}"
 
     @property
@@ -111,7 +123,12 @@ for _row_class in (ApplicationRow, EnrollmentRow):
 
 def _read_rows(queryset: QuerySet, row_class) -> list:
     """`queryset` read into `row_class` instances in one query (tuples in `LOOKUPS` order, named at once)."""
+    if row_class is ApplicationRow:
+        queryset = queryset.annotate(on_behalf=ON_BEHALF)
     return [row_class(*values) for values in queryset.order_by("pk").values_list(*row_class.LOOKUPS.values())]
+
+
+ON_BEHALF = ExpressionWrapper(Q(organization__isnull=False) | Q(project__isnull=False), output_field=BooleanField())
 
 
 # --------------------------------------------------------------------------- what the engine gets back
@@ -190,6 +207,7 @@ class CohortRows:
     expertise: list[set] = field(default_factory=list)
     interests_of: dict[int, list] = field(default_factory=dict)  # user id -> skill ids
     languages_of: dict[int, list] = field(default_factory=dict)  # user id -> language codes
+    project_languages: dict[int, list] = field(default_factory=dict)  # project id -> language codes
     language_names: dict[str, str] = field(default_factory=dict)
     preferences: list[list[int]] = field(default_factory=list)  # per i: mentor indices by rank
     review: np.ndarray | None = None
@@ -240,6 +258,18 @@ def _read_interests_and_languages(rows: CohortRows, applicant_pks, mentor_pks) -
         languages_of[user_id].append(code)
         rows.language_names[code] = name
     rows.interests_of, rows.languages_of = interests_of, languages_of
+
+
+def _read_project_languages(rows: CohortRows) -> None:
+    """The languages a project works in (matching speaks them with its mentor, not only the applicant's)."""
+    project_ids = {a.project_id for a in rows.apps if a.project_id}
+    if not project_ids:
+        return
+    for project_id, code, name in Project.languages.through.objects.filter(project_id__in=project_ids).values_list(
+        "project_id", "language__code", "language__name",
+    ):
+        rows.project_languages.setdefault(project_id, []).append(code)
+        rows.language_names[code] = name
 
 
 def _read_preferences(rows: CohortRows, app_pks) -> None:
@@ -361,6 +391,7 @@ def cohort_rows_load(
     )
     _read_skills(rows, app_pks, mentor_pks)
     _read_interests_and_languages(rows, applicant_pks, mentor_pks)
+    _read_project_languages(rows)
     if include_preferences:
         _read_preferences(rows, app_pks)
     if include_reviews:
@@ -376,6 +407,18 @@ def cohort_rows_load(
 # --------------------------------------------------------------------------- building the problem
 
 
+def mentee_languages(rows: CohortRows, app: ApplicationRow) -> list:
+    """A project's languages and its applicant's (who speaks for it); a person's own."""
+    own = rows.languages_of.get(app.applicant_id, [])
+    return sorted(set(own) | set(rows.project_languages.get(app.project_id, []))) if app.project_id else own
+
+
+def mentee_interests(rows: CohortRows, i: int, app: ApplicationRow) -> list:
+    """An organization or project is interested in what it needs (its skills wanted), not in the
+    hobbies of whoever filled in the form."""
+    return sorted(rows.wanted[i]) if app.on_behalf else rows.interests_of.get(app.applicant_id, [])
+
+
 def cohort_problem_from(rows: CohortRows, params: dict | None = None) -> CohortProblem:
     """The engine's Problem from the rows read (no queries)."""
     params = {**default_parameters(), **(params or {})}
@@ -384,10 +427,10 @@ def cohort_problem_from(rows: CohortRows, params: dict | None = None) -> CohortP
     problem = Problem.build(
         mentee_skills_wanted=[sorted(s) for s in rows.wanted],
         mentee_goals_text=[a.text for a in apps],
-        mentee_languages=[languages_of.get(a.applicant_id, []) for a in apps],
+        mentee_languages=[mentee_languages(rows, a) for a in apps],
         mentee_tz_offset_minutes=[a.utc_offset_minutes or 0 for a in apps],
         mentee_hours=[a.hours for a in apps],
-        mentee_interests=[interests_of.get(a.applicant_id, []) for a in apps],
+        mentee_interests=[mentee_interests(rows, i, a) for i, a in enumerate(apps)],
         mentee_preferences=rows.preferences,
         mentor_skills=[sorted(s) for s in rows.expertise],
         mentor_text=[p.text for p in places],

@@ -27,4 +27,5 @@ urlpatterns = [
     path("", include("organizations.urls")),
     path("api/", include("api.urls")),
     path("", include("privacy.urls")),
+    path("", include("programwork.urls")),
 ]

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class OrganizationsConfig(AppConfig):
     name = "organizations"
     verbose_name = _("Organizations and projects")
+
+    def ready(self):
+        from . import notification_kinds  # noqa: F401

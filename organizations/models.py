@@ -1,4 +1,5 @@
-"""Applicants that are not one person: organizations (affiliation, partners) and projects (incubator, package support)."""
+"""Applicants that are not one person: organizations (affiliation, partners), projects (incubator, package
+support) and groups (virtual labs). People join each of them only by accepting an invitation."""
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -21,6 +22,10 @@ class Organization(models.Model):
     contact_email = models.EmailField(_("contact email"), blank=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="organizations", verbose_name=_("people who can edit it"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_organizations",
+        verbose_name=_("owner"),
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -53,6 +58,13 @@ class Project(models.Model):
     maintainers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="maintained_projects", verbose_name=_("maintainers"),
     )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_projects",
+        verbose_name=_("owner"),
+    )
+    languages = models.ManyToManyField(
+        "accounts.Language", blank=True, related_name="projects", verbose_name=_("languages the project works in"),
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -66,3 +78,79 @@ class Project(models.Model):
 
     def get_absolute_url(self):
         return reverse("organizations:project_detail", args=[self.pk])
+
+
+class Group(models.Model):
+    """People who apply and work together as one applicant (a virtual lab). Its owner applied for it;
+    the others join by accepting an invitation."""
+
+    name = models.CharField(_("name"), max_length=160, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="owned_groups", verbose_name=_("owner"),
+    )
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="applicant_groups", verbose_name=_("members"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+
+    def __str__(self):
+        return self.name or _("Group %(id)s") % {"id": self.pk}
+
+    def get_absolute_url(self):
+        return reverse("organizations:group_detail", args=[self.pk])
+
+
+class Invitation(models.Model):
+    """An invitation to join an organization, a project or a group. The person appears only after
+    accepting; the link is signed, expires and works once (organizations.invitations)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Invited")
+        ACCEPTED = "accepted", _("Joined")
+        DECLINED = "declined", _("Declined")
+        REVOKED = "revoked", _("Withdrawn")
+
+    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations")
+    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations")
+    group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email"))
+    digest = models.CharField(max_length=64, unique=True, editable=False)  # sha256 of the link's secret part
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="accepted_invitations")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(organization__isnull=False, project__isnull=True, group__isnull=True)
+                    | models.Q(organization__isnull=True, project__isnull=False, group__isnull=True)
+                    | models.Q(organization__isnull=True, project__isnull=True, group__isnull=False)
+                ),
+                name="invitation_has_one_target",
+            ),
+        ]
+        indexes = [models.Index(fields=["email", "status"])]
+
+    def __str__(self):
+        return f"{self.email} → {self.target}"
+
+    @property
+    def target(self):
+        return self.organization or self.project or self.group
+
+    @property
+    def is_expired(self) -> bool:
+        from django.utils import timezone
+
+        return self.expires_at <= timezone.now()

@@ -31,10 +31,12 @@ LABELS_BY_APPLICANT = {
         "goals": (_("Goals of this collaboration"),
                   _("What your organization wants to achieve with the program, and how you will know it worked. "
                     "Needed before you submit.")),
+        "skills_wanted": (_("Skills your organization wants to build"), _("Matching pairs you with mentors who have them.")),
     },
     kinds.PROJECT: {
         "goals": (_("Goals for your project"),
                   _("What your project wants to achieve during the program. Needed before you submit.")),
+        "skills_wanted": (_("Skills your project needs"), _("Matching pairs your project with mentors who have them.")),
     },
     kinds.GROUP: {
         "goals": (_("Goals of your group"),

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from . import applicant_data
 from .models import Answer, Application, ApplicationQuestion, Cohort
 from .selectors import application_scores
 
@@ -15,6 +16,7 @@ Status = Application.Status
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = [
     "cohort", "id", "applicant", "email", "status", "submitted_at", "reviews", "mean_score", "normalised_score", "goals",
+    *applicant_data.CSV_COLUMNS,
 ]
 
 
@@ -28,7 +30,7 @@ def application_table(cohorts) -> tuple[list[str], list[list]]:
     """(header, rows) for these cohorts: the fixed columns, then one column per cohort question.
 
     With several cohorts a question's column is named "cohort: question". Queries: three, plus
-    one per cohort for the review scores.
+    one per cohort for the review scores, and a fixed few for the applicant types' data.
     """
     cohorts = list(cohorts)
     several = len(cohorts) > 1
@@ -44,6 +46,8 @@ def application_table(cohorts) -> tuple[list[str], list[list]]:
         .select_related("cohort__program", "applicant__profile")
         .annotate(review_count=Count("reviews")).order_by("cohort_id", "submitted_at", "pk")
     )
+    applications = list(applications)
+    applicant_data.prefetch_applicant_data(applications)
     answers = defaultdict(dict)
     for application_id, question_id, value in (
         Answer.objects.filter(application__cohort__in=cohorts).exclude(application__status=Status.DRAFT)
@@ -68,6 +72,7 @@ def application_table(cohorts) -> tuple[list[str], list[list]]:
             "" if score is None else score["mean"],  # numbers we computed: never user text
             "" if score is None else score["normalised"],
             csv_safe(application.goals),
+            *[csv_safe(value) for value in applicant_data.csv_values(application)],
             *[csv_safe(mine.get(q.pk, "")) if q.cohort_id == application.cohort_id else "" for q in questions],
         ])
     return header, rows

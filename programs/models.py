@@ -264,6 +264,9 @@ def cv_upload_path(instance, filename):
 # What the applicant wrote: never copied into the audit history, so erasing and purging it is complete.
 PERSONAL_APPLICATION_FIELDS = ["goals", "motivation", "cv", "offer", "wants", "contact_person", "support_needed",
                                "group_members"]
+# An application that holds its organization's or project's place in a cohort: not withdrawn, not declined.
+# The one definition, used by the database constraint and by services.application_save's check.
+HOLDS_APPLICANT_PLACE = ~Q(status__in=["withdrawn", "declined"])
 
 
 class Application(DerivedNumbersMixin, models.Model):
@@ -316,6 +319,10 @@ class Application(DerivedNumbersMixin, models.Model):
     group_members = models.TextField(
         _("group members"), blank=True, help_text=_("Email addresses of the people in your group, one per line."),
     )
+    group = models.ForeignKey(
+        "organizations.Group", null=True, blank=True, on_delete=models.PROTECT, related_name="applications",
+        verbose_name=_("group"), help_text=_("Made when a group application is submitted; members join by invitation."),
+    )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -338,6 +345,11 @@ class Application(DerivedNumbersMixin, models.Model):
         verbose_name_plural = _("applications")
         constraints = [
             models.UniqueConstraint(fields=["cohort", "applicant"], name="one_application_per_person_cohort"),
+            # One application per organization or project per cohort (whoever of its people applies).
+            models.UniqueConstraint(fields=["cohort", "organization"], condition=HOLDS_APPLICANT_PLACE,
+                                    name="one_application_per_organization_cohort"),
+            models.UniqueConstraint(fields=["cohort", "project"], condition=HOLDS_APPLICANT_PLACE,
+                                    name="one_application_per_project_cohort"),
         ]
         indexes = [
             models.Index(fields=["cohort", "status"]),

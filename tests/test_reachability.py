@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 FROM_OUTSIDE = {
     "notifications:unsubscribe",  # the link at the foot of every email
     "mentoring:calendar_feed",  # the address a calendar app subscribes to
+    "organizations:invitation",  # the link in an invitation email
 }
 # Pages a person may open that the world's moment does not offer them, each with the reason.
 NOT_OFFERED_NOW = {

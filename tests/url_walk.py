@@ -7,6 +7,7 @@ applications, a match run, a direct request, an organization and a project) and 
 see them; `fill()` gives each URL parameter a value that points at one of those objects.
 """
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -21,8 +22,10 @@ from mentor_requests import services as request_services
 from mentoring import services as mentoring_services
 from mentoring.models import Stage
 from mentoring.tests.factories import pair
+from notifications.models import Notification
 from notifications.services import unsubscribe_token
-from organizations.models import Organization, Project
+from organizations.invitations import invitations_send
+from organizations.models import Group, Organization, Project
 from programs.models import ApprovalStatus
 from programs.tests.factories import ApplicationFactory, CohortFactory, EnrollmentFactory
 
@@ -100,6 +103,11 @@ def build_world() -> World:
     organization.members.add(p.mentee)
     project = Project.objects.create(name="Walk Tool", stage=Project.Stage.choices[0][0])
     project.maintainers.add(p.mentee)
+    group = Group.objects.create(name="Walk Group", owner=p.mentee)
+    group.members.add(p.mentee)
+    (invitation,) = invitations_send(actor=p.mentee, target=group, emails=[p.mentor.email])
+    body = Notification.objects.get(key=f"invitation:{invitation.pk}").body_text
+    invitation_token = re.search(r"/invitations/([^/\s]+)/", body).group(1)
 
     people = {
         "anonymous": None, "mentee": p.mentee, "mentor": p.mentor, "coordinator": p.coordinator,
@@ -110,7 +118,8 @@ def build_world() -> World:
         "mentorship": m, "goal": goal, "meeting": meeting, "item": item, "end_request": end_request, "feed": feed,
         "program": p.program, "cohort": open_cohort, "running_cohort": p.cohort, "rolling_cohort": rolling,
         "application": application, "run": run, "proposal": proposal, "rule": rule, "request": direct,
-        "organization": organization, "project": project, "profile": p.mentor.profile,
+        "organization": organization, "project": project, "profile": p.mentor.profile, "group": group,
+        "invitation_token": invitation_token,
         "unsubscribe": unsubscribe_token(user=p.mentee, kind="mentorship_reminder"),
     }
     return World(people=people, objects=objects)
@@ -119,6 +128,7 @@ def build_world() -> World:
 # Which object a bare "pk" means, by the first word of the URL name that names a kind of object.
 PK_BY_WORD = {
     "run": "run", "proposal": "proposal", "rule": "rule", "organization": "organization", "project": "project",
+    "group": "group",
     "application": "application", "review": "application", "cohort": "cohort", "profile": "profile",
 }
 PK_BY_NAMESPACE = {"mentoring": "mentorship", "mentor_requests": "request", "accounts": "profile"}
@@ -169,7 +179,8 @@ def fill(pattern: Pattern, world: World) -> dict | None:
         elif param == "action":
             kwargs[param] = "pause"
         elif param == "token":
-            kwargs[param] = o["feed"].token if pattern.namespace == "mentoring" else o["unsubscribe"]
+            kwargs[param] = {"mentoring": o["feed"].token, "organizations": o["invitation_token"]}.get(
+                pattern.namespace, o["unsubscribe"])
         elif param == "object_id":
             kwargs[param] = _admin_object_id(pattern, world)
             if kwargs[param] is None:

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "rest_framework", "drf_spectacular", "django_filters", "api",
     "simple_history",
     "privacy",
+    "programwork",
     "django_prometheus",
     "mentorship.apps.MentorshipConfig",
 ]

@@ -1,4 +1,5 @@
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
@@ -12,22 +13,25 @@ PROJECT = {"name": "pyclimate", "repository_url": "https://github.com/example/py
            "stage": "early", "users_estimate": "200", "description": "Climate data tools."}
 
 
-def test_creator_becomes_an_editor_and_can_add_people(client):
+def test_creator_owns_it_and_named_people_are_only_invited(client, django_capture_on_commit_callbacks):
     creator, colleague = UserFactory(), UserFactory(email="colleague@example.org")
     client.force_login(creator)
-    response = client.post(reverse("organizations:organization_new"), {**ORG, "add_people": "colleague@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("organizations:organization_new"), {**ORG, "add_people": "colleague@example.org"})
     organization = Organization.objects.get()
     assert response.status_code == 302 and response["Location"] == organization.get_absolute_url()
-    assert set(organization.members.all()) == {creator, colleague}
-    assert organization.created_by == creator
+    assert set(organization.members.all()) == {creator}  # the colleague joins by accepting
+    assert organization.owner == creator and organization.created_by == creator
+    assert [m.to for m in mail.outbox] == [["colleague@example.org"]]
+    assert colleague.profile.name not in client.get(organization.get_absolute_url()).content.decode()
 
 
-def test_unknown_people_get_a_clear_error_and_nothing_is_lost(client):
+def test_bad_addresses_get_a_clear_error_and_nothing_is_lost(client):
     client.force_login(UserFactory())
-    response = client.post(reverse("organizations:organization_new"), {**ORG, "add_people": "nobody@example.org"})
+    response = client.post(reverse("organizations:organization_new"), {**ORG, "add_people": "not-an-address"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "No account uses nobody@example.org" in html and 'value="Universidad Mayor"' in html
+    assert "These are not email addresses: not-an-address" in html and 'value="Universidad Mayor"' in html
     assert not Organization.objects.exists()
 
 

@@ -7,10 +7,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from notifications.services import notify
+from organizations.invitations import invitations_send, people_of
+from organizations.models import Group
 
 from .. import hooks
 from ..kinds import GROUP, ORGANIZATION, PROJECT, applicant_type
-from ..models import Answer, Application, ApplicationEvent, ApplicationPreference, ApprovalStatus, Cohort, MentorEnrollment
+from ..models import (
+    HOLDS_APPLICANT_PLACE,
+    Answer,
+    Application,
+    ApplicationEvent,
+    ApplicationPreference,
+    ApprovalStatus,
+    Cohort,
+    MentorEnrollment,
+)
 from ..permissions import is_coordinator
 from .duplicates import duplicate_scan_request
 
@@ -74,10 +85,8 @@ def application_save(*, application: Application, actor, data: dict, answers: di
                 raise ValidationError(_("The application window has closed; your submitted application is kept as it is."))
             raise ValidationError(_("This application can no longer be edited."))
         cohort = application.cohort
-        if data.get("organization") is not None and not data["organization"].members.filter(pk=actor.pk).exists():
-            raise PermissionDenied
-        if data.get("project") is not None and not data["project"].maintainers.filter(pk=actor.pk).exists():
-            raise PermissionDenied
+        for name in ("organization", "project"):
+            _check_applicant_place(application=application, actor=actor, name=name, target=data.get(name))
         question_ids = set(cohort.questions.values_list("pk", flat=True))
         if set(answers) - question_ids:
             raise ValidationError(_("An answer does not belong to this cohort's questions."))
@@ -129,6 +138,8 @@ def application_save(*, application: Application, actor, data: dict, answers: di
         )
         if application.status != Status.DRAFT:
             duplicate_scan_request(cohort_id=application.cohort_id)  # the texts reviewers compare changed
+            if "group_members" in data and applicant_type(cohort.program.kind) == GROUP:
+                _invite_group_members(application)  # people added after submitting are invited too
         if old_cv:
             storage = application.cv.storage
 
@@ -168,15 +179,39 @@ def missing_required_answers(application: Application) -> list[str]:
     return [str(label) for label in missing_required(application).values()]
 
 
+def _check_applicant_place(*, application: Application, actor, name: str, target) -> None:
+    """Only its people apply for an organization or a project, and one application holds its place in a
+    cohort (the database constraint's rule, HOLDS_APPLICANT_PLACE, checked here for a clear message)."""
+    if target is None:
+        return
+    # Lock a row that always exists, so that two members choosing it at once take turns.
+    type(target).objects.select_for_update().only("pk").get(pk=target.pk)
+    if not people_of(target).filter(pk=actor.pk).exists():
+        raise PermissionDenied
+    taken = Application.objects.filter(HOLDS_APPLICANT_PLACE, cohort_id=application.cohort_id, **{name: target})
+    if taken.exclude(pk=application.pk).exists():
+        raise ValidationError({name: _("%(name)s already has an application in this cohort: one per cohort.")
+                               % {"name": target.name}})
+
+
 def _invite_group_members(application: Application) -> None:
-    """Tell each member of a group application that they were named in it."""
-    cohort = application.cohort
-    for email in [e for e in application.group_members.splitlines() if e.strip()]:
-        notify(
-            user=None, to_email=email, kind="group_invitation", key=f"group-invite:{application.pk}:{email.lower()}",
-            context={"leader": application.applicant.get_full_name(), "program": cohort.program.name, "cohort": cohort.name,
-                     "url": cohort.get_absolute_url()},
+    """The group applies as one: the first submit makes the group (the applicant owns it), and every
+    address named is invited to join it. Only those who accept become members."""
+    cohort, applicant = application.cohort, application.applicant
+    if application.group_id is None:
+        group = Group.objects.create(
+            name=_("%(leader)s’s group for %(program)s · %(cohort)s")
+            % {"leader": applicant.get_full_name(), "program": cohort.program.name, "cohort": cohort.name},
+            owner=applicant,
         )
+        group.members.add(applicant)
+        application.group = group
+        application.save(update_fields=["group"])
+    emails = [e for e in application.group_members.split() if e.lower() != applicant.email.lower()]
+    invitations_send(
+        actor=applicant, target=application.group, emails=emails,
+        context={"program": cohort.program.name, "cohort": cohort.name},
+    )
 
 
 def season_application_count(*, applicant, cohort: Cohort) -> int:

@@ -20,9 +20,9 @@ def cohort_of(kind):
 @pytest.mark.parametrize(("kind", "shown", "hidden"), [
     (ProgramKind.INTERNSHIP, ["skills_wanted", "cv", "hours_per_week"], ["organization", "project", "group_members"]),
     (ProgramKind.AMBASSADORS, ["skills_wanted", "cv"], ["organization", "project"]),
-    (ProgramKind.AFFILIATION, ["organization", "offer", "wants", "contact_person"], ["project", "cv", "skills_wanted"]),
+    (ProgramKind.AFFILIATION, ["organization", "offer", "wants", "contact_person", "skills_wanted"], ["project", "cv"]),
     (ProgramKind.PARTNERS, ["organization", "offer"], ["project", "cv"]),
-    (ProgramKind.INCUBATOR, ["project", "support_needed", "wants"], ["organization", "cv", "skills_wanted"]),
+    (ProgramKind.INCUBATOR, ["project", "support_needed", "wants", "skills_wanted"], ["organization", "cv"]),
     (ProgramKind.PACKAGE_SUPPORT, ["project", "support_needed"], ["organization", "cv"]),
     (ProgramKind.VIRTUAL_LABS, ["group_members", "hours_per_week"], ["organization", "project", "cv"]),
 ])
@@ -87,8 +87,11 @@ def test_group_application_invites_its_members_on_submit(client, django_capture_
     application = Application.objects.get(applicant=leader)
     assert application.status == Application.Status.SUBMITTED
     assert application.group_members == "a@example.org\nb@example.org"
-    invited = sorted(m.to[0] for m in mail.outbox if "named you in a group application" in m.subject)
+    invited = sorted(m.to[0] for m in mail.outbox if "invites you to a group application" in m.subject)
     assert invited == ["a@example.org", "b@example.org"]
+    # They are invited to the group, not in it, until each accepts.
+    assert list(application.group.members.all()) == [leader] and application.group.owner == leader
+    assert sorted(application.group.invitations.values_list("email", flat=True)) == ["a@example.org", "b@example.org"]
 
 
 def test_service_refuses_submit_without_the_section_essentials():

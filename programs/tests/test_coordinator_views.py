@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory, make_mentee, make_mentor
 from programs import services
+from programs.applicant_data import CSV_COLUMNS
 from programs.models import Answer, Application, ApprovalStatus, DuplicateScan, MentorEnrollment, Review
 from programs.tasks import scan_duplicates
 from programs.tests.factories import ApplicationFactory, CohortFactory, EnrollmentFactory, cohort_scenario
@@ -316,14 +317,15 @@ def test_csv_export_has_one_row_per_application_with_scores_and_answers(client):
     assert response["Content-Disposition"].startswith("attachment;")
     header, *rows = csv_rows(response)
     assert header == ["cohort", "id", "applicant", "email", "status", "submitted_at", "reviews", "mean_score",
-                      "normalised_score", "goals", "What have you built?", "Your GitHub profile"]
+                      "normalised_score", "goals", *CSV_COLUMNS, "What have you built?", "Your GitHub profile"]
+    person = ["person"] + [""] * (len(CSV_COLUMNS) - 1)  # a person's application: no organization, project or group
     by_id = {int(row[1]): row for row in rows}
     assert set(by_id) == {first.pk, second.pk}
     assert by_id[first.pk][0] == str(scenario.cohort)
     assert by_id[first.pk][2:5] == ["Applicant 0", first.applicant.email, "submitted"]
     assert by_id[first.pk][6:9] == ["2", "3.0", "0.0"]
-    assert by_id[first.pk][9:] == [first.goals, "I built tool number 0.", ""]
-    assert by_id[second.pk][6:] == ["0", "", "", second.goals, "I built tool number 1.", "https://github.com/second"]
+    assert by_id[first.pk][9:] == [first.goals, *person, "I built tool number 0.", ""]
+    assert by_id[second.pk][6:] == ["0", "", "", second.goals, *person, "I built tool number 1.", "https://github.com/second"]
 
 
 def test_csv_export_neutralises_formulas(client):
@@ -340,7 +342,7 @@ def test_csv_export_neutralises_formulas(client):
     header, row = csv_rows(client.get(reverse("programs:export_csv", args=[scenario.cohort.pk])))
     assert header[-1] == "'-2+3"
     assert row[2] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
-    assert row[10:] == ["'+1+cmd|' /C calc'!A0", "'@SUM(1,2)"]
+    assert row[10 + len(CSV_COLUMNS):] == ["'+1+cmd|' /C calc'!A0", "'@SUM(1,2)"]
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in header + row)
 
 

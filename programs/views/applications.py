@@ -98,8 +98,8 @@ def application_edit(request, cohort_pk):
                                   "Your submitted application is kept as it was."))
         return _render_form(request, application=application, form=form)
     except ValidationError as exc:
-        for message in exc.messages:
-            form.add_error(None, message)
+        for name, errors in (exc.error_dict.items() if hasattr(exc, "error_dict") else [(None, exc.error_list)]):
+            form.add_error(name if name in form.fields else None, errors)  # beside its field when it has one
         messages.error(request, _("Nothing was saved. Your answers are still in the form below."))
         return _render_form(request, application=application, form=form)
     except IntegrityError:
