@@ -13,3 +13,13 @@ class MentoringConfig(AppConfig):
         from .selectors.capacity import places_taken
 
         register_places_taken(places_taken)
+
+        from programs.services.setup import register_cohort_copier
+        from programs.views.setup import COHORT_SETUP_SECTIONS
+
+        from .services.setup import copy_mentoring_setup
+        from .views.setup import setup_sections
+
+        register_cohort_copier(copy_mentoring_setup)
+        if setup_sections not in COHORT_SETUP_SECTIONS:
+            COHORT_SETUP_SECTIONS.append(setup_sections)

@@ -1,8 +1,26 @@
 from django.urls import path
 
-from .views import applications, catalog, coordinator, reviews
+from .views import applications, catalog, coordinator, reviews, setup
 
 app_name = "programs"
+
+# Coordinators set up their cohorts (views.setup)
+S = "cohorts/<int:cohort_pk>/setup/"
+setup_urls = [
+    path("coordinate/programs/<slug:slug>/", setup.program_setup, name="program_setup"),
+    path("coordinate/programs/<slug:slug>/copy/", setup.cohort_copy, name="cohort_copy"),
+    path("coordinate/programs/<slug:slug>/new/", setup.cohort_create, name="cohort_create"),
+    path(S, setup.cohort_setup, name="cohort_setup"),
+    path(S + "dates/", setup.cohort_dates, name="cohort_dates"),
+    path(S + "applications/open/", setup.applications_window, {"action": "open"}, name="applications_open"),
+    path(S + "applications/close/", setup.applications_window, {"action": "close"}, name="applications_close"),
+    path(S + "questions/", setup.questions, name="setup_questions"),
+    path(S + "questions/<int:question_pk>/", setup.question_edit, name="setup_question_edit"),
+    path(S + "questions/<int:question_pk>/delete/", setup.question_delete, name="setup_question_delete"),
+    path(S + "questions/<int:question_pk>/move/", setup.question_move, name="setup_question_move"),
+    path(S + "rubric/", setup.rubric, name="setup_rubric"),
+    path(S + "rubric/<int:criterion_pk>/", setup.criterion_edit, name="setup_criterion_edit"),
+]
 
 urlpatterns = [
     # Public catalog
@@ -26,4 +44,5 @@ urlpatterns = [
     path("cohorts/<int:cohort_pk>/manage/decide/", coordinator.bulk_decide, name="bulk_decide"),
     path("cohorts/<int:cohort_pk>/manage/export.csv", coordinator.export_csv, name="export_csv"),
     path("coordinate/", coordinator.my_cohorts, name="my_cohorts"),
+    *setup_urls,
 ]

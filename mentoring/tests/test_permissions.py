@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from mentoring import services
-from mentoring.models import Agreement, Closure, Stage
+from mentoring.models import Agreement, Closure, EvaluationQuestion, Stage
 from mentoring.tests.factories import pair
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +83,11 @@ def world():
         "early_end_decide": reverse("mentoring:early_end_decide", args=[pk, end_request.pk]),
         "cohort_overview": reverse("mentoring:cohort_overview", args=[p.cohort.pk]),
         "program_statistics": reverse("mentoring:program_statistics", args=[p.program.slug]),
+        "setup_mentoring": reverse("mentoring:setup_mentoring", args=[p.cohort.pk]),
+        "setup_evaluations": reverse("mentoring:setup_evaluations", args=[p.cohort.pk]),
+        "setup_evaluation_question": reverse("mentoring:setup_evaluation_question", args=[
+            p.cohort.pk, EvaluationQuestion.objects.create(cohort=p.cohort, stage="final", direction="about_mentor",
+                                                           prompt="Matrix?").pk]),
     }
     return World(people=people, urls=urls, mentorship=m)
 
@@ -121,8 +126,13 @@ MATRIX = [
     # Coordinator pages: 404 (not 403) for everyone else, the pair included.
     ("cohort_overview", "get", None, COORDINATORS),
     ("program_statistics", "get", None, COORDINATORS),
+    # Cohort set-up (views.setup)
+    ("setup_mentoring", "get", None, COORDINATORS),
+    ("setup_evaluations", "get", None, COORDINATORS),
+    ("setup_evaluation_question", "get", None, COORDINATORS),
 ]
-COORDINATOR_PAGES = {"cohort_overview", "program_statistics"}
+COORDINATOR_PAGES = {"cohort_overview", "program_statistics", "setup_mentoring", "setup_evaluations",
+                     "setup_evaluation_question"}
 
 
 def test_the_matrix_covers_every_mentoring_url():

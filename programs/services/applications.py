@@ -77,8 +77,8 @@ def application_save(*, application: Application, actor, data: dict, answers: di
             raise PermissionDenied
         if data.get("project") is not None and not data["project"].maintainers.filter(pk=actor.pk).exists():
             raise PermissionDenied
-        question_ids = set(cohort.questions.values_list("pk", flat=True))
-        if set(answers) - question_ids:
+        prompts = dict(cohort.questions.values_list("pk", "prompt"))
+        if set(answers) - set(prompts):
             raise ValidationError(_("An answer does not belong to this cohort's questions."))
         mentor_ids = [m.pk for m in preferences if m is not None]
         if len(set(mentor_ids)) != len(mentor_ids):
@@ -116,10 +116,12 @@ def application_save(*, application: Application, actor, data: dict, answers: di
         for question_id, value in answers.items():
             answer = existing.get(question_id)
             if answer is None:
-                Answer.objects.create(application=application, question_id=question_id, value=value)
-            elif answer.value != value:
-                answer.value = value
-                answer.save(update_fields=["value"])
+                Answer.objects.create(application=application, question_id=question_id, value=value,
+                                      prompt=prompts[question_id])
+            elif answer.value != value or answer.prompt != prompts[question_id]:
+                # An answer edited now answers the question as it reads now.
+                answer.value, answer.prompt = value, prompts[question_id]
+                answer.save(update_fields=["value", "prompt"])
         application.preferences.all().delete()
         ApplicationPreference.objects.bulk_create(
             ApplicationPreference(application=application, mentor=mentor, rank=rank)

@@ -86,6 +86,8 @@ def _url(name: str, target: str, t: dict) -> str:
         "hidden_program": [t["hidden_program"].slug],
         "hidden_cohort": [t["hidden_cohort"].pk],
         "hidden_cohort_detail": [t["hidden_program"].slug, t["hidden_cohort"].pk],
+        "question": [t["cohort"].pk, t["cohort"].questions.first().pk],
+        "criterion": [t["cohort"].pk, t["cohort"].criteria.first().pk],
     }[target]
     return reverse(f"programs:{name}", args=args)
 
@@ -127,6 +129,17 @@ MATRIX = [
     (("bulk_decide", "cohort", "post", _bulk_data), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
     (("export_csv", "cohort", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
     (("my_cohorts", "", "get", None), (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
+    # Coordinators set up cohorts (views.setup): the program's coordinators and site admins only
+    *[((name, target, "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)) for name, target in (
+        ("program_setup", "program"), ("cohort_setup", "cohort"), ("cohort_dates", "cohort"),
+        ("applications_open", "cohort"), ("applications_close", "cohort"), ("setup_questions", "cohort"),
+        ("setup_rubric", "cohort"))],
+    (("setup_question_edit", "question", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
+    (("setup_question_move", "question", "post", {"direction": "down"}), (LOGIN, 404, 404, 404, 404, 404, 302, 302)),
+    (("setup_question_delete", "question", "post", None), (LOGIN, 404, 404, 404, 404, 404, 302, 302)),
+    (("setup_criterion_edit", "criterion", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
+    (("cohort_copy", "program", "post", None), (LOGIN, 404, 404, 404, 404, 404, 400, 400)),
+    (("cohort_create", "program", "post", None), (LOGIN, 404, 404, 404, 404, 404, 400, 400)),
 ]
 
 
