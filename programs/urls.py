@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, catalog, coordinator, reviews, setup
+from .views import applications, catalog, coordinator, invitations, reviews, setup
 
 app_name = "programs"
 
@@ -20,6 +20,11 @@ setup_urls = [
     path(S + "questions/<int:question_pk>/move/", setup.question_move, name="setup_question_move"),
     path(S + "rubric/", setup.rubric, name="setup_rubric"),
     path(S + "rubric/<int:criterion_pk>/", setup.criterion_edit, name="setup_criterion_edit"),
+    # Invitations (views.invitations)
+    path("cohorts/<int:cohort_pk>/manage/mentors/invite/", invitations.mentor_invite, name="mentor_invite"),
+    path("coordinate/programs/<slug:slug>/coordinators/", invitations.program_coordinators,
+         name="program_coordinators"),
+    path("invitations/<str:token>/", invitations.invitation, name="invitation"),
 ]
 
 urlpatterns = [

@@ -34,7 +34,9 @@ def _check_capacity(enrollment: MentorEnrollment, capacity: int) -> None:
         )
 
 
-def mentor_enrollment_request(*, mentor, cohort: Cohort, capacity: int, offer: str = "", topics: str = "") -> MentorEnrollment:
+def mentor_enrollment_request(*, mentor, cohort: Cohort, capacity: int, offer: str = "", topics: str = "",
+                              notify_coordinators: bool = True) -> MentorEnrollment:
+    """`notify_coordinators=False` when a coordinator invited the mentor and approves at once (services.invitations)."""
     with transaction.atomic():
         # The enrollment row is locked as mentorship_create locks it, so a capacity change and a new pair
         # queue up behind each other and the capacity never ends below the places taken.
@@ -61,8 +63,9 @@ def mentor_enrollment_request(*, mentor, cohort: Cohort, capacity: int, offer: s
             enrollment.decided_by, enrollment.decided_at = None, None
             enrollment.save()
         event = f"requested:{enrollment.created_at.timestamp()}:{timezone.now().timestamp()}"
-        _notify_enrollment(enrollment, event=event)
-        _notify_coordinators(enrollment, event=event)
+        if notify_coordinators:
+            _notify_enrollment(enrollment, event=event)
+            _notify_coordinators(enrollment, event=event)
     return enrollment
 
 

@@ -87,6 +87,7 @@ def _url(name: str, target: str, t: dict) -> str:
         "hidden_cohort": [t["hidden_cohort"].pk],
         "hidden_cohort_detail": [t["hidden_program"].slug, t["hidden_cohort"].pk],
         "question": [t["cohort"].pk, t["cohort"].questions.first().pk],
+        "forged_token": ["eyJpIjoxLCJuIjoieCJ9:forged"],
         "criterion": [t["cohort"].pk, t["cohort"].criteria.first().pk],
     }[target]
     return reverse(f"programs:{name}", args=args)
@@ -140,6 +141,10 @@ MATRIX = [
     (("setup_criterion_edit", "criterion", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
     (("cohort_copy", "program", "post", None), (LOGIN, 404, 404, 404, 404, 404, 400, 400)),
     (("cohort_create", "program", "post", None), (LOGIN, 404, 404, 404, 404, 404, 400, 400)),
+    # Invitations: coordinators invite; a link that is not a signed invitation is 404 for everyone
+    (("mentor_invite", "cohort", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
+    (("program_coordinators", "program", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
+    (("invitation", "forged_token", "get", None), (404, 404, 404, 404, 404, 404, 404, 404)),
 ]
 
 
