@@ -9,7 +9,7 @@ class MentoringConfig(AppConfig):
     def ready(self):
         from programs.services import register_places_taken
 
-        from . import dashboard, notification_kinds, reminders  # noqa: F401
+        from . import announcements, dashboard, notification_kinds, reminders  # noqa: F401
         from .selectors.capacity import places_taken
 
         register_places_taken(places_taken)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, catalog, coordinator, invitations, reviews, setup
+from .views import announcements, applications, catalog, coordinator, invitations, reviews, setup
 
 app_name = "programs"
 
@@ -25,6 +25,10 @@ setup_urls = [
     path("coordinate/programs/<slug:slug>/coordinators/", invitations.program_coordinators,
          name="program_coordinators"),
     path("invitations/<str:token>/", invitations.invitation, name="invitation"),
+    # Announcements (views.announcements)
+    path("cohorts/<int:cohort_pk>/manage/announcements/", announcements.announcement_list, name="announcement_list"),
+    path("cohorts/<int:cohort_pk>/manage/announcements/new/", announcements.announcement_new,
+         name="announcement_new"),
 ]
 
 urlpatterns = [

@@ -145,6 +145,9 @@ MATRIX = [
     (("mentor_invite", "cohort", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
     (("program_coordinators", "program", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
     (("invitation", "forged_token", "get", None), (404, 404, 404, 404, 404, 404, 404, 404)),
+    # Announcements: the program's coordinators only
+    (("announcement_list", "cohort", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
+    (("announcement_new", "cohort", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
 ]
 
 
