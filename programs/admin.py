@@ -97,11 +97,11 @@ class QuestionInline(admin.StackedInline):
     formfield_overrides = NARROW_TEXT
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(admin.StackedInline):
     model = ReviewCriterion
     extra = 0
     show_change_link = True
-    fields = ("order", "name", "weight", "description")
+    fields = (("order", "weight"), "name", "description")
 
 
 @admin.register(ApplicationQuestion)
