@@ -21,5 +21,11 @@ class MentoringConfig(AppConfig):
         from .views.setup import setup_sections
 
         register_cohort_copier(copy_mentoring_setup)
+
+        from programs.services.eligibility import register_completion_provider
+
+        from .selectors.alumni import completed_program_before
+
+        register_completion_provider(completed_program_before)
         if setup_sections not in COHORT_SETUP_SECTIONS:
             COHORT_SETUP_SECTIONS.append(setup_sections)

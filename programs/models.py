@@ -437,4 +437,11 @@ class DuplicateScan(models.Model):
     def __str__(self):
         return f"duplicates of {self.cohort_id}"
 
-from .setup_models import Announcement, Invitation  # noqa: E402, F401  (coordinators: invitations, announcements)
+from .setup_models import (  # noqa: E402, F401  (coordinators: invitations, announcements, eligibility)
+    Announcement,
+    EligibilityRules,
+    Invitation,
+    ScreeningAnswer,
+    ScreeningOutcome,
+    ScreeningQuestion,
+)

@@ -151,3 +151,10 @@ def questions_with_answer_counts(cohort: Cohort):
     from django.db.models import Count
 
     return cohort.questions.annotate(answer_count=Count("answers")).order_by("order", "pk")
+
+
+def screening_answers_of(*, user, cohort: Cohort):
+    """(question id, value) of this person's eligibility answers in the cohort."""
+    from .models import ScreeningAnswer
+
+    return ScreeningAnswer.objects.filter(cohort=cohort, applicant=user).values_list("question_id", "value")

@@ -95,3 +95,92 @@ class Announcement(models.Model):
             if found and found.get("subject") and found.get("body"):
                 return found["subject"], found["body"]
         return self.subject, self.body
+
+
+class EligibilityRules(models.Model):
+    """A program's optional rules, checked when an application is submitted (services.eligibility)."""
+
+    program = models.OneToOneField("programs.Program", on_delete=models.CASCADE, related_name="eligibility_rules")
+    no_past_completers = models.BooleanField(
+        _("people who completed this program before may not apply"), default=False)
+    one_acceptance_per_season = models.BooleanField(
+        _("at most one acceptance per season, across programs"), default=False,
+        help_text=_("Someone accepted by another cohort of the same season may not apply."))
+
+    class Meta:
+        verbose_name = _("eligibility rules")
+        verbose_name_plural = _("eligibility rules")
+
+    def __str__(self):
+        return str(self.program)
+
+
+class ScreeningQuestion(models.Model):
+    """A question with an automatic outcome, e.g. "Are you 18 or older?" (yes) or "Hours a week you can give" (≥ 20)."""
+
+    class Kind(models.TextChoices):
+        YES_NO = "yes_no", _("Yes / no")
+        NUMBER = "number", _("Number")
+
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="screening_questions")
+    prompt = models.CharField(_("question"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.YES_NO)
+    expected = models.CharField(_("answer needed"), max_length=3, choices=[("yes", _("Yes")), ("no", _("No"))],
+                                blank=True, help_text=_("For yes / no questions."))
+    minimum = models.PositiveIntegerField(_("at least"), null=True, blank=True, help_text=_("For number questions."))
+    reason = models.CharField(_("why this rule"), max_length=300,
+                              help_text=_("Shown to applicants before they start, and to those it screens out."))
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("screening question")
+        verbose_name_plural = _("screening questions")
+        constraints = [
+            models.CheckConstraint(condition=(Q(kind="yes_no") & Q(expected__in=["yes", "no"]))
+                                   | (Q(kind="number") & Q(minimum__isnull=False)),
+                                   name="screening_question_has_its_rule"),
+        ]
+
+    def __str__(self):
+        return self.prompt
+
+    def passes(self, value: str) -> bool:
+        if self.kind == self.Kind.YES_NO:
+            return value == self.expected
+        try:
+            return int(value) >= self.minimum
+        except (TypeError, ValueError):
+            return False
+
+
+class ScreeningAnswer(models.Model):
+    cohort = models.ForeignKey("programs.Cohort", on_delete=models.CASCADE, related_name="+")
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(ScreeningQuestion, on_delete=models.CASCADE, related_name="answers")
+    value = models.CharField(max_length=20)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cohort", "applicant", "question"],
+                                               name="one_screening_answer_per_question")]
+
+    def __str__(self):
+        return f"{self.question_id}: {self.value}"
+
+
+class ScreeningOutcome(models.Model):
+    """Why a submission was screened out; a coordinator may override it with a note."""
+
+    application = models.OneToOneField("programs.Application", on_delete=models.CASCADE, related_name="screening")
+    reasons = models.JSONField(default=list)
+    screened_at = models.DateTimeField()
+    overridden_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+")
+    overridden_at = models.DateTimeField(null=True, blank=True)
+    override_note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-screened_at"]
+
+    def __str__(self):
+        return f"screening of {self.application_id}"

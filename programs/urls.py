@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import announcements, applications, catalog, coordinator, invitations, reviews, setup
+from .views import announcements, applications, catalog, coordinator, eligibility, invitations, reviews, setup
 
 app_name = "programs"
 
@@ -29,6 +29,12 @@ setup_urls = [
     path("cohorts/<int:cohort_pk>/manage/announcements/", announcements.announcement_list, name="announcement_list"),
     path("cohorts/<int:cohort_pk>/manage/announcements/new/", announcements.announcement_new,
          name="announcement_new"),
+    # Eligibility (views.eligibility)
+    path("coordinate/programs/<slug:slug>/eligibility/", eligibility.program_eligibility, name="program_eligibility"),
+    path("cohorts/<int:cohort_pk>/manage/screening/", eligibility.cohort_screening, name="cohort_screening"),
+    path("cohorts/<int:cohort_pk>/manage/screening/<int:outcome_pk>/override/", eligibility.screening_override,
+         name="screening_override"),
+    path("cohorts/<int:cohort_pk>/apply/eligibility/", eligibility.screening_answers, name="screening_answers"),
 ]
 
 urlpatterns = [

@@ -11,6 +11,7 @@ from notifications.services import notify
 from ..kinds import GROUP, ORGANIZATION, PROJECT, applicant_type
 from ..models import Answer, Application, ApplicationEvent, ApplicationPreference, ApprovalStatus, Cohort, MentorEnrollment
 from ..permissions import is_coordinator
+from . import eligibility
 from .duplicates import duplicate_scan_request
 
 Status = Application.Status
@@ -217,11 +218,17 @@ def application_submit(*, application: Application, actor) -> Application:
                 "withdraw one of them to submit this one.",
                 limit,
             ) % {"n": limit})
-        application.submitted_at = timezone.now()
-        _transition(application, Status.SUBMITTED, actor=actor)
-        duplicate_scan_request(cohort_id=application.cohort_id)
-        if applicant_type(cohort.program.kind) == GROUP:
-            _invite_group_members(application)
+        # The program's eligibility rules (services.eligibility); a screened-out draft stays a draft and the
+        # reasons are kept for the coordinators, so the refusal is raised after this block commits.
+        screened_out = eligibility.screen(application=application)
+        if not screened_out:
+            application.submitted_at = timezone.now()
+            _transition(application, Status.SUBMITTED, actor=actor)
+            duplicate_scan_request(cohort_id=application.cohort_id)
+            if applicant_type(cohort.program.kind) == GROUP:
+                _invite_group_members(application)
+    if screened_out:
+        raise eligibility.ScreenedOut(screened_out)
     return application
 
 

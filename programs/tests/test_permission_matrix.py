@@ -14,9 +14,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.tests.factories import UserFactory, make_mentee, make_mentor
-from programs.models import Answer, Application, ApprovalStatus
+from programs.models import Answer, Application, ApprovalStatus, ScreeningOutcome
 from programs.tests.factories import (
     ApplicationFactory,
     CohortFactory,
@@ -68,8 +69,9 @@ def world(settings, tmp_path):
         "approved_mentor": approved, "other_coordinator": other_coordinator, "coordinator": coordinator,
         "site_admin": UserFactory(is_superuser=True, is_staff=True),
     }
+    outcome = ScreeningOutcome.objects.create(application=draft, reasons=["Adults only."], screened_at=timezone.now())
     targets = {
-        "program": program, "cohort": cohort, "submitted": submitted, "draft": draft,
+        "program": program, "cohort": cohort, "submitted": submitted, "draft": draft, "outcome": outcome,
         "hidden_program": hidden_program, "hidden_cohort": hidden_cohort,
     }
     return World(people=people, targets=targets)
@@ -88,6 +90,7 @@ def _url(name: str, target: str, t: dict) -> str:
         "hidden_cohort_detail": [t["hidden_program"].slug, t["hidden_cohort"].pk],
         "question": [t["cohort"].pk, t["cohort"].questions.first().pk],
         "forged_token": ["eyJpIjoxLCJuIjoieCJ9:forged"],
+        "outcome": [t["draft"].cohort_id, t["outcome"].pk],
         "criterion": [t["cohort"].pk, t["cohort"].criteria.first().pk],
     }[target]
     return reverse(f"programs:{name}", args=args)
@@ -148,6 +151,12 @@ MATRIX = [
     # Announcements: the program's coordinators only
     (("announcement_list", "cohort", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
     (("announcement_new", "cohort", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
+    # Eligibility: coordinators set the rules, see who was screened out and override; applicants answer first
+    (("program_eligibility", "program", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
+    (("cohort_screening", "cohort", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
+    (("screening_override", "outcome", "post", {"note": "ok"}), (LOGIN, 404, 404, 404, 404, 404, 302, 302)),
+    (("screening_answers", "cohort", "get", None), (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
+    (("screening_answers", "hidden_cohort", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
 ]
 
 
