@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from mentoring import services
-from mentoring.services import concerns as concern_services
 from mentoring.models import Agreement, Closure, EvaluationQuestion, Stage
+from mentoring.services import concerns as concern_services
 from mentoring.tests.factories import pair
 
 pytestmark = pytest.mark.django_db
