@@ -437,11 +437,4 @@ class DuplicateScan(models.Model):
     def __str__(self):
         return f"duplicates of {self.cohort_id}"
 
-from .setup_models import (  # noqa: E402, F401  (coordinators: invitations, announcements, eligibility)
-    Announcement,
-    EligibilityRules,
-    Invitation,
-    ScreeningAnswer,
-    ScreeningOutcome,
-    ScreeningQuestion,
-)
+from .setup_models import *  # noqa: E402, F401, F403  (coordinators: invitations, announcements, eligibility, conduct)

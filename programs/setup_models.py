@@ -10,6 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+__all__ = ["Announcement", "CodeOfConduct", "ConductAcceptance", "EligibilityRules", "Invitation", "ScreeningAnswer",
+           "ScreeningOutcome", "ScreeningQuestion"]
+
 
 def _nonce() -> str:
     return secrets.token_urlsafe(16)
@@ -184,3 +187,33 @@ class ScreeningOutcome(models.Model):
 
     def __str__(self):
         return f"screening of {self.application_id}"
+
+
+class CodeOfConduct(models.Model):
+    """A program's code of conduct; applicants and mentors accept it before applying or volunteering."""
+
+    program = models.OneToOneField("programs.Program", on_delete=models.CASCADE, related_name="code_of_conduct")
+    text = models.TextField(_("code of conduct"), help_text=_("Markdown. Raw HTML is removed."))
+    updated_at = models.DateTimeField(_("last changed"))
+
+    class Meta:
+        verbose_name = _("code of conduct")
+        verbose_name_plural = _("codes of conduct")
+
+    def __str__(self):
+        return str(self.program)
+
+
+class ConductAcceptance(models.Model):
+    """Who accepted a program's code of conduct, and when (accepting again after a change moves the date)."""
+
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="conduct_acceptances")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    accepted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-accepted_at"]
+        constraints = [models.UniqueConstraint(fields=["program", "user"], name="one_conduct_acceptance_per_person")]
+
+    def __str__(self):
+        return f"{self.user_id} accepted {self.program_id}"

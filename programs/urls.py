@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import announcements, applications, catalog, coordinator, eligibility, invitations, reviews, setup
+from .views import announcements, applications, catalog, conduct, coordinator, eligibility, invitations, reviews, setup
 
 app_name = "programs"
 
@@ -35,6 +35,9 @@ setup_urls = [
     path("cohorts/<int:cohort_pk>/manage/screening/<int:outcome_pk>/override/", eligibility.screening_override,
          name="screening_override"),
     path("cohorts/<int:cohort_pk>/apply/eligibility/", eligibility.screening_answers, name="screening_answers"),
+    # Code of conduct (views.conduct)
+    path("programs/<slug:slug>/conduct/", conduct.program_conduct, name="program_conduct"),
+    path("coordinate/programs/<slug:slug>/conduct/", conduct.conduct_edit, name="conduct_edit"),
 ]
 
 urlpatterns = [

@@ -11,7 +11,7 @@ from notifications.services import notify
 from ..kinds import GROUP, ORGANIZATION, PROJECT, applicant_type
 from ..models import Answer, Application, ApplicationEvent, ApplicationPreference, ApprovalStatus, Cohort, MentorEnrollment
 from ..permissions import is_coordinator
-from . import eligibility
+from . import conduct, eligibility
 from .duplicates import duplicate_scan_request
 
 Status = Application.Status
@@ -220,6 +220,7 @@ def application_submit(*, application: Application, actor) -> Application:
             ) % {"n": limit})
         # The program's eligibility rules (services.eligibility); a screened-out draft stays a draft and the
         # reasons are kept for the coordinators, so the refusal is raised after this block commits.
+        conduct.require_conduct_accepted(user=actor, program=cohort.program)
         screened_out = eligibility.screen(application=application)
         if not screened_out:
             application.submitted_at = timezone.now()

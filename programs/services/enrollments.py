@@ -13,6 +13,7 @@ from ..models import ApprovalStatus, Cohort, MentorEnrollment
 from ..permissions import is_coordinator
 from ..phases import NO_NEW_MENTORS
 from .applications import InvalidTransition
+from .conduct import require_conduct_accepted
 
 # How many places of an enrollment are taken. Mentoring (above programs) registers the count of the
 # mentorships holding a place, so programs refuses a capacity below it without importing mentoring.
@@ -49,6 +50,7 @@ def mentor_enrollment_request(*, mentor, cohort: Cohort, capacity: int, offer: s
             return enrollment
         if cohort.phase in NO_NEW_MENTORS:
             raise ValidationError(_("This cohort no longer takes new mentors."))
+        require_conduct_accepted(user=mentor, program=cohort.program)
         if enrollment is None:
             try:
                 with transaction.atomic():

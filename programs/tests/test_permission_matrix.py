@@ -157,6 +157,10 @@ MATRIX = [
     (("screening_override", "outcome", "post", {"note": "ok"}), (LOGIN, 404, 404, 404, 404, 404, 302, 302)),
     (("screening_answers", "cohort", "get", None), (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
     (("screening_answers", "hidden_cohort", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
+    # Code of conduct: everyone signed in reads a visible program's; its coordinators write it
+    (("program_conduct", "program", "get", None), (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
+    (("program_conduct", "hidden_program", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
+    (("conduct_edit", "program", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
 ]
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from .. import selectors
 from ..models import Invitation
 from ..services import invitations as invitation_services
+from ..services.conduct import conduct_pending
 
 
 class InviteForm(forms.Form):
@@ -103,7 +104,9 @@ def invitation(request, token):
                 return redirect("programs:review_queue", cohort_pk=found.cohort_id)
             messages.success(request, _("You now coordinate %(program)s.") % {"program": found.program.name})
             return redirect("programs:my_cohorts")
+    pending_code = (found is not None and user is not None and not problem
+                    and conduct_pending(user=user, program=found.program) is not None)
     return render(request, "programs/invitations/accept.html", {
-        "invitation": found,
+        "invitation": found, "conduct_pending": pending_code,
         "problem": problem, "form": form, "signed_in": user is not None,
     }, status=404 if found is None else (400 if form is not None and form.errors else 200))
