@@ -1,6 +1,7 @@
 """What a coordinator types when setting up a cohort (services.setup does the checking and the writing)."""
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from mentorship.fields import LocalDateTimeField
@@ -99,3 +100,15 @@ def add_service_errors(form, exc) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def saved(request, form, call) -> bool:
+    """On a valid POST, run the service `call()`; its ValidationError is shown beside the fields. True when done."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        call()
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return False
+    return True

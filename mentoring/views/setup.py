@@ -1,7 +1,6 @@
 """Coordinators set up a cohort's mentorships: the settings and the evaluation questions of each round."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -10,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from programs import selectors as program_selectors
-from programs.setup_forms import add_service_errors
+from programs.setup_forms import saved
 
 from ..models import Direction, EvaluationQuestion, Stage, cohort_settings
 from ..services import setup as setup_services
@@ -39,14 +38,10 @@ def default_questions(cohort, stage, direction) -> list[EvaluationQuestion]:
 def mentoring_settings(request, cohort_pk):
     cohort = program_selectors.cohort_get_for_coordinator(user=request.user, pk=cohort_pk)
     form = MentoringSettingsForm(request.POST or None, instance=cohort_settings(cohort))
-    if request.method == "POST" and form.is_valid():
-        try:
-            setup_services.mentoring_settings_save(actor=request.user, cohort=cohort, data=form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The mentoring settings are saved."))
-            return redirect("programs:cohort_setup", cohort_pk=cohort.pk)
+    if saved(request, form, lambda: setup_services.mentoring_settings_save(actor=request.user, cohort=cohort,
+                                                                           data=form.cleaned_data)):
+        messages.success(request, _("The mentoring settings are saved."))
+        return redirect("programs:cohort_setup", cohort_pk=cohort.pk)
     return render(request, "mentoring/setup/settings.html", {"cohort": cohort, "form": form},
                   status=400 if form.errors else 200)
 
@@ -62,15 +57,10 @@ def evaluations(request, cohort_pk):
         if stage not in Stage.values or direction not in Direction.values:
             raise Http404
         target, form = (stage, direction), EvaluationQuestionForm(request.POST)
-        if form.is_valid():
-            try:
-                setup_services.evaluation_question_add(actor=request.user, cohort=cohort, stage=stage,
-                                                       direction=direction, data=form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("The question is added."))
-                return redirect("mentoring:setup_evaluations", cohort_pk=cohort.pk)
+        if saved(request, form, lambda: setup_services.evaluation_question_add(
+                actor=request.user, cohort=cohort, stage=stage, direction=direction, data=form.cleaned_data)):
+            messages.success(request, _("The question is added."))
+            return redirect("mentoring:setup_evaluations", cohort_pk=cohort.pk)
     stored = {}
     for question in EvaluationQuestion.objects.filter(cohort=cohort).annotate(answer_count=Count("answers")):
         stored.setdefault((question.stage, question.direction), []).append(question)
@@ -104,14 +94,10 @@ def evaluation_question_edit(request, cohort_pk, question_pk):
             setup_services.evaluation_question_delete(actor=request.user, question=question)
             messages.success(request, _("The question is removed. Evaluations already written keep it."))
             return redirect("mentoring:setup_evaluations", cohort_pk=cohort.pk)
-        if form.is_valid():
-            try:
-                setup_services.evaluation_question_save(actor=request.user, question=question, data=form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("The question is saved."))
-                return redirect("mentoring:setup_evaluations", cohort_pk=cohort.pk)
+        if saved(request, form, lambda: setup_services.evaluation_question_save(actor=request.user, question=question,
+                                                                                data=form.cleaned_data)):
+            messages.success(request, _("The question is saved."))
+            return redirect("mentoring:setup_evaluations", cohort_pk=cohort.pk)
     return render(request, "mentoring/setup/evaluation_question.html", {"cohort": cohort, "question": question,
                                                                         "form": form},
                   status=400 if form.errors else 200)

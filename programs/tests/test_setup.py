@@ -232,6 +232,9 @@ def test_rubric_shows_the_sum_and_locks_once_reviews_exist(client, scenario):
 def test_mentoring_settings_and_evaluation_questions(client, scenario):
     cohort = scenario.cohort
     client.force_login(scenario.coordinator)
+    hub = client.get(reverse("programs:cohort_setup", args=[cohort.pk])).content.decode()
+    for name in ("mentoring:setup_mentoring", "mentoring:setup_evaluations", "matching:cohort"):
+        assert f'href="{reverse(name, args=[cohort.pk])}"' in hub  # the sections other apps add
     url = reverse("mentoring:setup_mentoring", args=[cohort.pk])
     data = {"check_in_every_days": 7, "mentorship_length_weeks": 10, "midpoint_opens_percent": 90,
             "final_opens_percent": 50, "max_extension_weeks": 3}

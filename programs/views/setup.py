@@ -16,11 +16,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import selectors
 from ..models import Cohort, Phase
 from ..services import setup as setup_services
-from ..setup_forms import CohortCopyForm, CohortForm, CriterionForm, QuestionForm, add_service_errors
+from ..setup_forms import CohortCopyForm, CohortForm, CriterionForm, QuestionForm, add_service_errors, saved
 
-# Sections that apps above programs add to a cohort's set-up page: `section(cohort)` returns
-# {"title", "url", "summary"} or None.
+# Sections that apps above programs add to a cohort's set-up page: `provide(cohort)` returns one
+# {"title", "url", "summary"}, a list of them, or None.
 COHORT_SETUP_SECTIONS: list = []
+
+
+def setup_sections(cohort) -> list[dict]:
+    sections = []
+    for provide in COHORT_SETUP_SECTIONS:
+        found = provide(cohort)
+        sections.extend(found if isinstance(found, list) else [found] if found else [])
+    return sections
 
 WINDOW_ACTIONS = {"open": True, "close": False}
 
@@ -95,7 +103,7 @@ def cohort_setup(request, cohort_pk):
         "accepting": phase == Phase.ACCEPTING,
         "question_count": cohort.questions.count(),
         "criteria": list(cohort.criteria.all()),
-        "sections": [s for s in (provide(cohort) for provide in COHORT_SETUP_SECTIONS) if s],
+        "sections": setup_sections(cohort),
     })
 
 
@@ -174,14 +182,10 @@ def _question_get(user, cohort_pk, question_pk):
 def questions(request, cohort_pk):
     cohort = selectors.cohort_get_for_coordinator(user=request.user, pk=cohort_pk)
     form = QuestionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            setup_services.question_save(actor=request.user, cohort=cohort, data=form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The question is added."))
-            return redirect("programs:setup_questions", cohort_pk=cohort.pk)
+    if saved(request, form, lambda: setup_services.question_save(actor=request.user, cohort=cohort,
+                                                                 data=form.cleaned_data)):
+        messages.success(request, _("The question is added."))
+        return redirect("programs:setup_questions", cohort_pk=cohort.pk)
     return render(request, "programs/setup/questions.html", {
         "cohort": cohort, "questions": list(selectors.questions_with_answer_counts(cohort)), "form": form,
     }, status=400 if form.errors else 200)
@@ -192,14 +196,10 @@ def questions(request, cohort_pk):
 def question_edit(request, cohort_pk, question_pk):
     cohort, question = _question_get(request.user, cohort_pk, question_pk)
     form = QuestionForm(request.POST or None, instance=question)
-    if request.method == "POST" and form.is_valid():
-        try:
-            setup_services.question_save(actor=request.user, cohort=cohort, question=question, data=form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The question is saved. Answers already given keep the wording they answered."))
-            return redirect("programs:setup_questions", cohort_pk=cohort.pk)
+    if saved(request, form, lambda: setup_services.question_save(actor=request.user, cohort=cohort, question=question,
+                                                                 data=form.cleaned_data)):
+        messages.success(request, _("The question is saved. Answers already given keep the wording they answered."))
+        return redirect("programs:setup_questions", cohort_pk=cohort.pk)
     return render(request, "programs/setup/question_edit.html", {
         "cohort": cohort, "question": question, "form": form, "answer_count": question.answers.count(),
     }, status=400 if form.errors else 200)
@@ -232,14 +232,10 @@ def question_move(request, cohort_pk, question_pk):
 def rubric(request, cohort_pk):
     cohort = selectors.cohort_get_for_coordinator(user=request.user, pk=cohort_pk)
     form = CriterionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            setup_services.criterion_save(actor=request.user, cohort=cohort, data=form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The criterion is added."))
-            return redirect("programs:setup_rubric", cohort_pk=cohort.pk)
+    if saved(request, form, lambda: setup_services.criterion_save(actor=request.user, cohort=cohort,
+                                                                  data=form.cleaned_data)):
+        messages.success(request, _("The criterion is added."))
+        return redirect("programs:setup_rubric", cohort_pk=cohort.pk)
     criteria = list(cohort.criteria.all())
     return render(request, "programs/setup/rubric.html", {
         "cohort": cohort, "criteria": criteria, "form": form, "locked": setup_services.rubric_locked(cohort),
