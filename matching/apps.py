@@ -18,3 +18,12 @@ class MatchingConfig(AppConfig):
 
         if unpaired_panel not in COHORT_DASHBOARD_PANELS:
             COHORT_DASHBOARD_PANELS.append(unpaired_panel)
+
+        from programs.services.setup import register_cohort_copier
+        from programs.views.setup import COHORT_SETUP_SECTIONS
+
+        from .setup import copy_matching_settings, setup_section
+
+        register_cohort_copier(copy_matching_settings)
+        if setup_section not in COHORT_SETUP_SECTIONS:
+            COHORT_SETUP_SECTIONS.append(setup_section)

@@ -35,3 +35,9 @@ MENTORSHIP_STATUS = kinds.register(
     "mentorship_status", _("Your mentorship paused, resumed, started or completed by someone else"),
     "mentoring/emails/mentorship_status",
 )
+CONCERN_RAISED = kinds.register(
+    "concern_raised", _("A concern raised in your program (coordinators)"), "mentoring/emails/concern_raised",
+)
+CONCERN_REPLY = kinds.register(
+    "concern_reply", _("Replies to a concern you raised"), "mentoring/emails/concern_reply",
+)

@@ -1,12 +1,24 @@
 from django.urls import path
 
 from . import views
+from .views import concerns, setup
 
 app_name = "mentoring"
 
 M = "mentorships/<int:pk>/"
 
 urlpatterns = [
+    # Coordinators set up a cohort's mentorships (views.setup)
+    path("cohorts/<int:cohort_pk>/setup/mentoring/", setup.mentoring_settings, name="setup_mentoring"),
+    path("cohorts/<int:cohort_pk>/setup/evaluations/", setup.evaluations, name="setup_evaluations"),
+    path("cohorts/<int:cohort_pk>/setup/evaluations/<int:question_pk>/", setup.evaluation_question_edit,
+         name="setup_evaluation_question"),
+    # Concerns, raised privately (views.concerns)
+    path(M + "concern/", concerns.concern_raise_mentorship, name="concern_raise_mentorship"),
+    path("applications/<int:application_pk>/concern/", concerns.concern_raise_application,
+         name="concern_raise_application"),
+    path("concerns/<int:pk>/", concerns.concern_detail, name="concern_detail"),
+    path("cohorts/<int:cohort_pk>/concerns/", concerns.cohort_concerns, name="cohort_concerns"),
     path("mentorships/", views.mentorship_list, name="mentorship_list"),
     path("mentorships/become-mentor/", views.become_mentor, name="become_mentor"),
     path("mentorships/calendar/", views.calendar_settings, name="calendar_settings"),

@@ -1,13 +1,10 @@
 """Site admins enroll programs here: program with cohorts inline, cohort with questions and rubric inline."""
-from datetime import timedelta
-
 from django.contrib import admin, messages
 from django.contrib.admin import widgets as admin_widgets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -27,6 +24,7 @@ from .models import (
     Review,
     ReviewCriterion,
 )
+from .services import setup as setup_services
 
 
 class CohortInline(admin.StackedInline):
@@ -52,6 +50,14 @@ class ProgramAdmin(admin.ModelAdmin):
     inlines = [CohortInline]
     actions = ["publish", "unpublish"]
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "coordinators":
+            # Only staff and mentors can be named, by name (not every account's bare address).
+            field.queryset = coordinator_candidates(field.queryset)
+            field.label_from_instance = lambda user: f"{user.get_full_name()} ({user.email})"
+        return field
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_cohorts=Count("cohorts"))
 
@@ -74,16 +80,49 @@ class ProgramAdmin(admin.ModelAdmin):
         self.message_user(request, ngettext("%d program unpublished.", "%d programs unpublished.", count) % count)
 
 
-class QuestionInline(admin.TabularInline):
+def coordinator_candidates(users):
+    return users.filter(Q(is_staff=True) | Q(profile__is_mentor=True)).select_related("profile").order_by(
+        "profile__display_name", "email")
+
+
+# Stacked, with narrow text boxes: the cohort page fits a 1,280 px window.
+NARROW_TEXT = {models.TextField: {"widget": admin_widgets.AdminTextareaWidget(attrs={"rows": 2, "cols": 40})}}
+
+
+class QuestionInline(admin.StackedInline):
     model = ApplicationQuestion
     extra = 0
-    fields = ("order", "prompt", "kind", "required", "sensitive", "choices", "help_text")
+    show_change_link = True
+    fields = (("order", "kind", "required", "sensitive"), "prompt", "help_text", "choices")
+    formfield_overrides = NARROW_TEXT
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(admin.StackedInline):
     model = ReviewCriterion
     extra = 0
-    fields = ("order", "name", "weight", "description")
+    show_change_link = True
+    fields = (("order", "weight"), "name", "description")
+
+
+@admin.register(ApplicationQuestion)
+class ApplicationQuestionAdmin(admin.ModelAdmin):
+    """Questions are reachable on their own too, not only inside their cohort's page."""
+
+    list_display = ("prompt", "cohort", "kind", "required", "order")
+    list_filter = ("kind", "cohort__program")
+    search_fields = ("prompt", "cohort__name", "cohort__program__name")
+    list_select_related = ("cohort__program",)
+    raw_id_fields = ("cohort",)
+    formfield_overrides = NARROW_TEXT
+
+
+@admin.register(ReviewCriterion)
+class ReviewCriterionAdmin(admin.ModelAdmin):
+    list_display = ("name", "cohort", "weight", "order")
+    list_filter = ("cohort__program",)
+    search_fields = ("name", "cohort__name", "cohort__program__name")
+    list_select_related = ("cohort__program",)
+    raw_id_fields = ("cohort",)
 
 
 class PhaseFilter(admin.SimpleListFilter):
@@ -103,7 +142,7 @@ class PhaseFilter(admin.SimpleListFilter):
 class CohortAdmin(admin.ModelAdmin):
     list_display = (
         "name", "program", "phase_label", "applications_open_at", "applications_close_at",
-        "submitted_count", "accepted_count", "mentor_count",
+        "submitted_count", "accepted_count", "mentor_count", "setup_links",
     )
     list_filter = ("program__kind", PhaseFilter, "program__published", "rolling")
     search_fields = ("name", "program__name", "season")
@@ -139,6 +178,14 @@ class CohortAdmin(admin.ModelAdmin):
     def mentor_count(self, obj):
         return obj._mentors
 
+    @admin.display(description=_("set up"))
+    def setup_links(self, obj):
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("admin:programs_applicationquestion_changelist") + f"?cohort__id__exact={obj.pk}", _("questions"),
+            reverse("admin:programs_reviewcriterion_changelist") + f"?cohort__id__exact={obj.pk}", _("rubric"),
+        )
+
     @admin.display(description=_("applications by status"))
     def status_counts(self, obj):
         if not obj.pk:
@@ -149,27 +196,27 @@ class CohortAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Open applications now"))
     def open_applications_now(self, request, queryset):
-        now = timezone.now()
-        for cohort in queryset:
-            cohort.applications_open_at = now
-            if cohort.applications_close_at and cohort.applications_close_at <= now:
-                cohort.applications_close_at = None
-                cohort.rolling = True
-            cohort.phase_override = ""
-            cohort.save()
-        self.message_user(request, _("Applications are open."), messages.SUCCESS)
+        self._window(request, queryset, open_now=True)
 
     @admin.action(description=_("Close applications now"))
     def close_applications_now(self, request, queryset):
-        now = timezone.now()
-        for cohort in queryset:
-            if cohort.applications_open_at >= now:
-                cohort.applications_open_at = now - timedelta(seconds=1)
-            cohort.applications_close_at = now
-            cohort.rolling = False
-            cohort.phase_override = ""
-            cohort.save()
-        self.message_user(request, _("Applications are closed."), messages.SUCCESS)
+        self._window(request, queryset, open_now=False)
+
+    def _window(self, request, queryset, *, open_now):
+        """The coordinators' service (services.setup): an open cohort is left as it is, and said so."""
+        done = 0
+        for cohort in queryset.select_related("program"):
+            try:
+                setup_services.applications_window_set(actor=request.user, cohort=cohort, open_now=open_now)
+            except ValidationError as exc:
+                self.message_user(request, f"{cohort}: {' '.join(exc.messages)}", messages.WARNING)
+            except PermissionDenied:
+                self.message_user(request, f"{cohort}: {_('You may not change this program.')}", messages.WARNING)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, _("Applications are open.") if open_now else _("Applications are closed."),
+                              messages.SUCCESS)
 
     @admin.action(description=_("Export applications as CSV"))
     def export_applications_csv(self, request, queryset):

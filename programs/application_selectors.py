@@ -106,11 +106,27 @@ def cohort_takes_mentors(cohort: Cohort) -> bool:
 
 def application_page_data(application: Application) -> dict:
     """What the status page shows besides the application itself, in a fixed number of queries."""
-    questions = list(application.cohort.questions.all())
-    answers = {a.question_id: a.value for a in application.answers.all()}
     return {
-        "answers": [{"question": q, "value": answers.get(q.pk, "")} for q in questions],
+        "answers": answer_rows(application),
         "preferences": list(application.preferences.select_related("mentor__profile")),
         "skills_wanted": list(application.skills_wanted.all()),
         "events": list(application.events.select_related("actor__profile")),
     }
+
+
+def answer_rows(application: Application) -> list[dict]:
+    """Each question with the applicant's answer, shown with the question as it was asked when answered
+    ("asked_as" when the wording changed since); answers to removed questions follow, with their wording."""
+    questions = list(application.cohort.questions.all())
+    answers = list(application.answers.all())
+    by_question = {a.question_id: a for a in answers if a.question_id is not None}
+    rows = []
+    for question in questions:
+        answer = by_question.get(question.pk)
+        asked = answer.prompt if answer is not None and answer.prompt else question.prompt
+        rows.append({"question": question, "value": answer.value if answer else "", "prompt": asked,
+                     "asked_as": asked if asked != question.prompt else ""})
+    for answer in answers:
+        if answer.question_id is None:
+            rows.append({"question": None, "value": answer.value, "prompt": answer.prompt, "asked_as": ""})
+    return rows

@@ -408,8 +408,12 @@ class ApplicationPreference(models.Model):
 
 class Answer(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(ApplicationQuestion, on_delete=models.CASCADE, related_name="answers")
+    # A question removed later leaves its answers (and what was asked) in place.
+    question = models.ForeignKey(
+        ApplicationQuestion, null=True, blank=True, on_delete=models.SET_NULL, related_name="answers",
+    )
     value = models.TextField(blank=True)
+    prompt = models.CharField(max_length=300, blank=True)  # the question as it was asked when answered
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["application", "question"], name="one_answer_per_question")]
@@ -479,3 +483,5 @@ class DuplicateScan(models.Model):
 
     def __str__(self):
         return f"duplicates of {self.cohort_id}"
+
+from .setup_models import *  # noqa: E402, F401, F403  (coordinators: invitations, announcements, eligibility, conduct)

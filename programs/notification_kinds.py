@@ -16,3 +16,9 @@ MENTOR_VOLUNTEERED = kinds.register(
     "mentor_volunteered", _("A mentor offers to mentor and waits for approval (coordinators)"),
     "programs/emails/mentor_volunteered",
 )
+PROGRAM_INVITATION = kinds.register(
+    "program_invitation", _("Invitations to mentor or coordinate a program"), "programs/emails/program_invitation",
+)
+ANNOUNCEMENT = kinds.register(
+    "announcement", _("Announcements from your programs' coordinators"), "programs/emails/announcement",
+)

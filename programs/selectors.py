@@ -132,3 +132,29 @@ def application_score(application: Application) -> dict | None:
         return None
     return {"mean": application.ranking_mean, "normalised": application.normalised_score,
             "count": application.scored_reviews}
+
+
+def program_get_for_coordinator(*, user, slug: str) -> Program:
+    program = Program.objects.filter(slug=slug).first()
+    if program is None or not is_coordinator(user, program):
+        raise Http404
+    return program
+
+
+def coordinated_programs(*, user):
+    qs = Program.objects.all() if is_site_admin(user) else Program.objects.filter(coordinators=user)
+    return qs.order_by("name")
+
+
+def questions_with_answer_counts(cohort: Cohort):
+    """The cohort's questions, each with `answer_count` (one query)."""
+    from django.db.models import Count
+
+    return cohort.questions.annotate(answer_count=Count("answers")).order_by("order", "pk")
+
+
+def screening_answers_of(*, user, cohort: Cohort):
+    """(question id, value) of this person's eligibility answers in the cohort."""
+    from .models import ScreeningAnswer
+
+    return ScreeningAnswer.objects.filter(cohort=cohort, applicant=user).values_list("question_id", "value")

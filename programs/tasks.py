@@ -6,7 +6,7 @@ Suggested beat entry (mentorship/settings, CELERY_BEAT_SCHEDULE), for scans whos
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from .services import duplicates
+from .services import announcements, duplicates
 
 TRANSIENT = (OperationalError, InterfaceError)
 
@@ -25,3 +25,9 @@ def scan_stale_duplicates() -> int:
     for cohort_id in cohorts:
         duplicates.enqueue_duplicate_scan(cohort_id)
     return len(cohorts)
+
+
+@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def deliver_announcement(announcement_id: int) -> int:
+    """A large announcement's outbox rows (one per person, unique keys: safe to run twice)."""
+    return announcements.announcement_deliver(announcement_id=announcement_id)

@@ -36,6 +36,10 @@ NOT_OFFERED_NOW = {
     "programs:volunteer": "mentors only",
     # The applicant's own page: reviewers and coordinators read the same application on its review page.
     "programs:application_detail": "the applicant's",
+    # Linked from the cohort page only when the program has a code of conduct or screening questions.
+    "programs:program_conduct": "no code", "programs:screening_answers": "no screening questions",
+    # The cohort's set-up page offers "open applications now" only while they are not open.
+    "programs:applications_open": "already open",
 }
 NOT_PAGES = ("admin:", "account_", "socialaccount_", "set_language", "healthz", "metrics", "readyz")
 

@@ -24,3 +24,8 @@ def alumni_for_program(program) -> list[Alumnus]:
         if mentorship.cohort.name not in alumnus.cohorts:
             alumnus.cohorts.append(mentorship.cohort.name)
     return sorted(by_person.values(), key=lambda a: a.name.lower())
+
+
+def completed_program_before(user, program) -> bool:
+    """Whether the person completed a mentorship of this program as a mentee (programs' eligibility rule)."""
+    return Mentorship.objects.really_completed().filter(mentee=user, cohort__program=program).exists()

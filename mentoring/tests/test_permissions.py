@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from mentoring import services
-from mentoring.models import Agreement, Closure, Stage
+from mentoring.models import Agreement, Closure, EvaluationQuestion, Stage
+from mentoring.services import concerns as concern_services
 from mentoring.tests.factories import pair
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +84,15 @@ def world():
         "early_end_decide": reverse("mentoring:early_end_decide", args=[pk, end_request.pk]),
         "cohort_overview": reverse("mentoring:cohort_overview", args=[p.cohort.pk]),
         "program_statistics": reverse("mentoring:program_statistics", args=[p.program.slug]),
+        "setup_mentoring": reverse("mentoring:setup_mentoring", args=[p.cohort.pk]),
+        "concern_raise_mentorship": reverse("mentoring:concern_raise_mentorship", args=[pk]),
+        "concern_detail": reverse("mentoring:concern_detail", args=[concern_services.concern_raise(
+            reporter=p.mentee, mentorship=m, body="PRIVATE-CONCERN-OF-MENTEE").pk]),
+        "cohort_concerns": reverse("mentoring:cohort_concerns", args=[p.cohort.pk]),
+        "setup_evaluations": reverse("mentoring:setup_evaluations", args=[p.cohort.pk]),
+        "setup_evaluation_question": reverse("mentoring:setup_evaluation_question", args=[
+            p.cohort.pk, EvaluationQuestion.objects.create(cohort=p.cohort, stage="final", direction="about_mentor",
+                                                           prompt="Matrix?").pk]),
     }
     return World(people=people, urls=urls, mentorship=m)
 
@@ -121,8 +131,19 @@ MATRIX = [
     # Coordinator pages: 404 (not 403) for everyone else, the pair included.
     ("cohort_overview", "get", None, COORDINATORS),
     ("program_statistics", "get", None, COORDINATORS),
+    # Cohort set-up (views.setup)
+    ("setup_mentoring", "get", None, COORDINATORS),
+    ("setup_evaluations", "get", None, COORDINATORS),
+    ("setup_evaluation_question", "get", None, COORDINATORS),
+    # Concerns: the pair raises one; a concern raised by the mentee is read by the program's coordinators
+    # and the mentee, and by no one else (the mentor gets 404, as if it did not exist).
+    ("concern_raise_mentorship", "get", None, PARTICIPANTS),
+    ("concern_detail", "get", None, {"mentee", "coordinator", "admin"}),
+    ("cohort_concerns", "get", None, COORDINATORS),
 ]
-COORDINATOR_PAGES = {"cohort_overview", "program_statistics"}
+PRIVATE_PAGES = {"concern_detail"}
+COORDINATOR_PAGES = {"cohort_overview", "program_statistics", "setup_mentoring", "setup_evaluations",
+                     "setup_evaluation_question", "cohort_concerns"}
 
 
 def test_the_matrix_covers_every_mentoring_url():
@@ -130,7 +151,8 @@ def test_the_matrix_covers_every_mentoring_url():
 
     covered = {name for name, *_ in MATRIX} | {"transition_pause", "transition_complete"}
     names = {p.name for p in urlpatterns}
-    tested_elsewhere = {"mentorship_list", "become_mentor", "calendar_settings", "calendar_feed"}
+    tested_elsewhere = {"mentorship_list", "become_mentor", "calendar_settings", "calendar_feed",
+                        "concern_raise_application"}  # mentoring/tests/test_concerns.py
     aliases = {"detail": "mentorship_detail", "transition_pause": "mentorship_transition",
                "transition_complete": "mentorship_transition", "dates": "mentorship_dates", "extend": "mentorship_extend"}
     assert names - tested_elsewhere == {aliases.get(n, n) for n in covered}
@@ -143,6 +165,7 @@ def test_permission_matrix(client, world, name, method, data, allowed):
     response = send(url, data) if method == "post" else send(url)
     assert response.status_code == 302 and response["Location"].startswith(reverse("account_login")), "anonymous"
     outsiders = OUTSIDERS + (("mentor", "mentee") if name in COORDINATOR_PAGES else ())
+    outsiders += tuple(sorted(READERS - allowed)) if name in PRIVATE_PAGES else ()
     for role in outsiders:
         client.force_login(world.people[role])
         response = send(url, data) if method == "post" else send(url)

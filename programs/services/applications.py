@@ -23,6 +23,7 @@ from ..models import (
     MentorEnrollment,
 )
 from ..permissions import is_coordinator
+from . import conduct, eligibility
 from .duplicates import duplicate_scan_request
 
 Status = Application.Status
@@ -87,8 +88,8 @@ def application_save(*, application: Application, actor, data: dict, answers: di
         cohort = application.cohort
         for name in ("organization", "project"):
             _check_applicant_place(application=application, actor=actor, name=name, target=data.get(name))
-        question_ids = set(cohort.questions.values_list("pk", flat=True))
-        if set(answers) - question_ids:
+        prompts = dict(cohort.questions.values_list("pk", "prompt"))
+        if set(answers) - set(prompts):
             raise ValidationError(_("An answer does not belong to this cohort's questions."))
         mentor_ids = [m.pk for m in preferences if m is not None]
         if len(set(mentor_ids)) != len(mentor_ids):
@@ -126,10 +127,12 @@ def application_save(*, application: Application, actor, data: dict, answers: di
         for question_id, value in answers.items():
             answer = existing.get(question_id)
             if answer is None:
-                Answer.objects.create(application=application, question_id=question_id, value=value)
-            elif answer.value != value:
-                answer.value = value
-                answer.save(update_fields=["value"])
+                Answer.objects.create(application=application, question_id=question_id, value=value,
+                                      prompt=prompts[question_id])
+            elif answer.value != value or answer.prompt != prompts[question_id]:
+                # An answer edited now answers the question as it reads now.
+                answer.value, answer.prompt = value, prompts[question_id]
+                answer.save(update_fields=["value", "prompt"])
         application.preferences.all().delete()
         ApplicationPreference.objects.bulk_create(
             ApplicationPreference(application=application, mentor=mentor, rank=rank)
@@ -251,11 +254,18 @@ def application_submit(*, application: Application, actor) -> Application:
                 "withdraw one of them to submit this one.",
                 limit,
             ) % {"n": limit})
-        application.submitted_at = timezone.now()
-        _transition(application, Status.SUBMITTED, actor=actor)
-        duplicate_scan_request(cohort_id=application.cohort_id)
-        if applicant_type(cohort.program.kind) == GROUP:
-            _invite_group_members(application)
+        # The program's eligibility rules (services.eligibility); a screened-out draft stays a draft and the
+        # reasons are kept for the coordinators, so the refusal is raised after this block commits.
+        conduct.require_conduct_accepted(user=actor, program=cohort.program)
+        screened_out = eligibility.screen(application=application)
+        if not screened_out:
+            application.submitted_at = timezone.now()
+            _transition(application, Status.SUBMITTED, actor=actor)
+            duplicate_scan_request(cohort_id=application.cohort_id)
+            if applicant_type(cohort.program.kind) == GROUP:
+                _invite_group_members(application)
+    if screened_out:
+        raise eligibility.ScreenedOut(screened_out)
     return application
 
 

@@ -13,6 +13,7 @@ from ..models import ApprovalStatus, Cohort, MentorEnrollment
 from ..permissions import is_coordinator
 from ..phases import NO_NEW_MENTORS
 from .applications import InvalidTransition
+from .conduct import require_conduct_accepted
 
 # How many places of an enrollment are taken. Mentoring (above programs) registers the count of the
 # mentorships holding a place, so programs refuses a capacity below it without importing mentoring.
@@ -34,7 +35,9 @@ def _check_capacity(enrollment: MentorEnrollment, capacity: int) -> None:
         )
 
 
-def mentor_enrollment_request(*, mentor, cohort: Cohort, capacity: int, offer: str = "", topics: str = "") -> MentorEnrollment:
+def mentor_enrollment_request(*, mentor, cohort: Cohort, capacity: int, offer: str = "", topics: str = "",
+                              notify_coordinators: bool = True) -> MentorEnrollment:
+    """`notify_coordinators=False` when a coordinator invited the mentor and approves at once (services.invitations)."""
     with transaction.atomic():
         # The enrollment row is locked as mentorship_create locks it, so a capacity change and a new pair
         # queue up behind each other and the capacity never ends below the places taken.
@@ -47,6 +50,7 @@ def mentor_enrollment_request(*, mentor, cohort: Cohort, capacity: int, offer: s
             return enrollment
         if cohort.phase in NO_NEW_MENTORS:
             raise ValidationError(_("This cohort no longer takes new mentors."))
+        require_conduct_accepted(user=mentor, program=cohort.program)
         if enrollment is None:
             try:
                 with transaction.atomic():
@@ -61,8 +65,9 @@ def mentor_enrollment_request(*, mentor, cohort: Cohort, capacity: int, offer: s
             enrollment.decided_by, enrollment.decided_at = None, None
             enrollment.save()
         event = f"requested:{enrollment.created_at.timestamp()}:{timezone.now().timestamp()}"
-        _notify_enrollment(enrollment, event=event)
-        _notify_coordinators(enrollment, event=event)
+        if notify_coordinators:
+            _notify_enrollment(enrollment, event=event)
+            _notify_coordinators(enrollment, event=event)
     return enrollment
 
 

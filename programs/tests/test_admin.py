@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_admin_enrolls_program_with_cohort_inline(admin_client):
-    coordinator = UserFactory()
+    coordinator = UserFactory(is_staff=True)
     data = {
         "name": "Package Support", "slug": "package-support", "kind": "package_support",
         "summary": "Help for scientific packages.", "description": "", "contact_email": "ps@example.org",
@@ -95,3 +95,23 @@ def test_admin_changelists_load(admin_client):
     for name in ("program", "cohort", "application", "mentorenrollment", "review"):
         assert admin_client.get(reverse(f"admin:programs_{name}_changelist")).status_code == 200
     assert admin_client.get(reverse("admin:programs_cohort_changelist"), {"phase": "accepting"}).status_code == 200
+
+
+def test_the_coordinator_picker_names_staff_and_mentors_only(admin_client):
+    from accounts.tests.factories import make_mentee, make_mentor
+
+    mentor, applicant = make_mentor(name="Ada Mentor"), make_mentee(name="Bo Applicant")
+    page = admin_client.get(reverse("admin:programs_program_add")).content.decode()
+    assert f"Ada Mentor ({mentor.email})" in page
+    assert applicant.email not in page
+
+
+def test_questions_and_rubric_are_reachable_from_the_cohort_list(admin_client):
+    scenario = cohort_scenario(applications=0, mentors=0)
+    page = admin_client.get(reverse("admin:programs_cohort_changelist")).content.decode()
+    questions = reverse("admin:programs_applicationquestion_changelist") + f"?cohort__id__exact={scenario.cohort.pk}"
+    assert questions.replace("&", "&amp;") in page
+    listing = admin_client.get(questions).content.decode()
+    assert "What have you built?" in listing
+    rubric = reverse("admin:programs_reviewcriterion_changelist") + f"?cohort__id__exact={scenario.cohort.pk}"
+    assert "Motivation" in admin_client.get(rubric).content.decode()

@@ -14,9 +14,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.tests.factories import UserFactory, make_mentee, make_mentor
-from programs.models import Answer, Application, ApprovalStatus
+from programs.models import Answer, Application, ApprovalStatus, ScreeningOutcome
 from programs.tests.factories import (
     ApplicationFactory,
     CohortFactory,
@@ -68,8 +69,9 @@ def world(settings, tmp_path):
         "approved_mentor": approved, "other_coordinator": other_coordinator, "coordinator": coordinator,
         "site_admin": UserFactory(is_superuser=True, is_staff=True),
     }
+    outcome = ScreeningOutcome.objects.create(application=draft, reasons=["Adults only."], screened_at=timezone.now())
     targets = {
-        "program": program, "cohort": cohort, "submitted": submitted, "draft": draft,
+        "program": program, "cohort": cohort, "submitted": submitted, "draft": draft, "outcome": outcome,
         "hidden_program": hidden_program, "hidden_cohort": hidden_cohort,
     }
     return World(people=people, targets=targets)
@@ -86,6 +88,10 @@ def _url(name: str, target: str, t: dict) -> str:
         "hidden_program": [t["hidden_program"].slug],
         "hidden_cohort": [t["hidden_cohort"].pk],
         "hidden_cohort_detail": [t["hidden_program"].slug, t["hidden_cohort"].pk],
+        "question": [t["cohort"].pk, t["cohort"].questions.first().pk],
+        "forged_token": ["eyJpIjoxLCJuIjoieCJ9:forged"],
+        "outcome": [t["draft"].cohort_id, t["outcome"].pk],
+        "criterion": [t["cohort"].pk, t["cohort"].criteria.first().pk],
     }[target]
     return reverse(f"programs:{name}", args=args)
 
@@ -127,6 +133,34 @@ MATRIX = [
     (("bulk_decide", "cohort", "post", _bulk_data), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
     (("export_csv", "cohort", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
     (("my_cohorts", "", "get", None), (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
+    # Coordinators set up cohorts (views.setup): the program's coordinators and site admins only
+    *[((name, target, "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)) for name, target in (
+        ("program_setup", "program"), ("cohort_setup", "cohort"), ("cohort_dates", "cohort"),
+        ("applications_open", "cohort"), ("applications_close", "cohort"), ("setup_questions", "cohort"),
+        ("setup_rubric", "cohort"))],
+    (("setup_question_edit", "question", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
+    (("setup_question_move", "question", "post", {"direction": "down"}), (LOGIN, 404, 404, 404, 404, 404, 302, 302)),
+    (("setup_question_delete", "question", "post", None), (LOGIN, 404, 404, 404, 404, 404, 302, 302)),
+    (("setup_criterion_edit", "criterion", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
+    (("cohort_copy", "program", "post", None), (LOGIN, 404, 404, 404, 404, 404, 400, 400)),
+    (("cohort_create", "program", "post", None), (LOGIN, 404, 404, 404, 404, 404, 400, 400)),
+    # Invitations: coordinators invite; a link that is not a signed invitation is 404 for everyone
+    (("mentor_invite", "cohort", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
+    (("program_coordinators", "program", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
+    (("invitation", "forged_token", "get", None), (404, 404, 404, 404, 404, 404, 404, 404)),
+    # Announcements: the program's coordinators only
+    (("announcement_list", "cohort", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
+    (("announcement_new", "cohort", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
+    # Eligibility: coordinators set the rules, see who was screened out and override; applicants answer first
+    (("program_eligibility", "program", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
+    (("cohort_screening", "cohort", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
+    (("screening_override", "outcome", "post", {"note": "ok"}), (LOGIN, 404, 404, 404, 404, 404, 302, 302)),
+    (("screening_answers", "cohort", "get", None), (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
+    (("screening_answers", "hidden_cohort", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
+    # Code of conduct: everyone signed in reads a visible program's; its coordinators write it
+    (("program_conduct", "program", "get", None), (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
+    (("program_conduct", "hidden_program", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
+    (("conduct_edit", "program", "get", None), (LOGIN, 404, 404, 404, 404, 404, 200, 200)),
 ]
 
 

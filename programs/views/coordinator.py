@@ -133,5 +133,6 @@ def export_csv(request, cohort_pk):
 def my_cohorts(request):
     return render(request, "programs/coordinator/my_cohorts.html", {
         "coordinated": list(selectors.coordinated_cohorts(user=request.user)),
+        "programs": list(selectors.coordinated_programs(user=request.user)),
         "mentoring": list(coordinator_selectors.mentor_cohorts(user=request.user)),
     })
