@@ -15,5 +15,5 @@ urlpatterns = [
     path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
     path("projects/<int:pk>/people/", views.people, {"kind": "projects"}, name="project_people"),
     path("groups/<int:pk>/", views.people, {"kind": "groups"}, name="group_detail"),
-    path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("organizations/invitations/<str:token>/", views.invitation, name="invitation"),
 ]

@@ -34,7 +34,7 @@ def invite(client, target_url, email, capture):
 
 
 def link_in_last_mail() -> str:
-    return re.search(r"(/invitations/[^/\s]+/)", mail.outbox[-1].body).group(1)
+    return re.search(r"(/organizations/invitations/[^/\s]+/)", mail.outbox[-1].body).group(1)
 
 
 def test_the_answer_is_the_same_for_known_and_unknown_addresses(client, django_capture_on_commit_callbacks):

@@ -30,7 +30,7 @@ def invitation_links(outbox, to: str) -> list[str]:
             continue
         for part in message.walk():
             if part.get_content_type() == "text/plain":
-                links += re.findall(r"(/invitations/[^/\s]+/)", part.get_payload(decode=True).decode())
+                links += re.findall(r"(/organizations/invitations/[^/\s]+/)", part.get_payload(decode=True).decode())
     return links
 
 
