@@ -4,13 +4,11 @@ import io
 import json
 
 import pytest
-from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
+from django.db import transaction
 from django.urls import reverse
 from djmoney.money import Money
 
-from accounts.tests.factories import UserFactory, make_mentee, make_mentor
-from mentoring.tests.factories import MentorshipFactory
+from accounts.tests.factories import UserFactory
 from stipends import services
 from stipends.models import Instalment, PaymentDetails, Sponsor
 from stipends.urls import urlpatterns
