@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 from djmoney.money import Money
@@ -197,6 +198,8 @@ class Instalment(models.Model):
                                     related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
     batch = models.ForeignKey(ExportBatch, null=True, blank=True, on_delete=models.RESTRICT, related_name="instalments")
+    # Any change another system should pick up (status, decision, recommendation): the API's "updated since".
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["mentorship", "order"]

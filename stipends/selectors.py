@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Case, Count, Exists, ExpressionWrapper, OuterRef, Q, Subquery, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -15,7 +15,7 @@ from mentoring.deadlines import evaluation_due_on
 from mentoring.models import Direction, Evaluation, Mentorship, Role
 from mentoring.selectors import mentorship_get_for_user
 from programs.permissions import is_coordinator, is_site_admin
-from programs.selectors import cohort_get_for_coordinator
+from programs.selectors import cohort_get_for_coordinator, coordinated_cohorts
 
 from .models import (
     ExportBatch,
@@ -259,15 +259,46 @@ def export_rows(batch: ExportBatch) -> list[dict]:
     rows = []
     for i in instalments:
         given = details.get(i.mentorship.mentee_id)
-        places = max(-minor_unit(i.amount.currency).as_tuple().exponent, 0)
         rows.append({
             "batch": batch.pk, "instalment_id": i.pk,
             "legal_name": given.legal_name if given else "", "country": given.country if given else "",
-            "currency": str(i.amount.currency), "amount": f"{i.amount.amount:.{places}f}",
+            "currency": str(i.amount.currency), "amount": decimal_text(i.amount),
             "instalment": i.event, "approved_on": i.approved_at.date().isoformat() if i.approved_at else "",
             "approved_by": i.approved_by.get_full_name() if i.approved_by else "",
         })
     return rows
+
+
+# ---- the API's reads: the pages' rules as querysets ----------------------------------------------------------
+
+
+def decimal_text(money) -> str:
+    """The exact amount as a plain decimal string in the currency's smallest unit ("1250.00", "100", "1.250")."""
+    places = max(-minor_unit(money.currency).as_tuple().exponent, 0)
+    return f"{money.amount:.{places}f}"
+
+
+def instalments_visible_to(*, user):
+    """The rule of stipend_view_get as a queryset: the instalments of the mentee's own pairs, and of the cohorts
+    the person coordinates (every cohort for site admins); never the mentor's. The mentor's recommendation is
+    there for coordinators only (the mentee's page does not show it either)."""
+    if not user.is_authenticated:
+        return Instalment.objects.none()
+    coordinated = coordinated_cohorts(user=user).order_by().values("pk")
+    recommendation = Recommendation.objects.filter(mentorship_id=OuterRef("mentorship_id"), stage=OuterRef("event"))
+    return (
+        Instalment.objects.filter(Q(mentorship__mentee=user) | Q(mentorship__cohort__in=coordinated))
+        .annotate(recommendation=Case(When(mentorship__cohort__in=coordinated,
+                                           then=Subquery(recommendation.values("choice")[:1])), default=None))
+        .select_related("mentorship__mentee__profile", "mentorship__cohort")
+    )
+
+
+def instalment_get_for_user(*, user, pk: int) -> Instalment:
+    instalment = instalments_visible_to(user=user).filter(pk=pk).first()
+    if instalment is None:
+        raise Http404
+    return instalment
 
 
 # ---- the mentee's side -------------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ def recommendation_save(*, evaluation, mentorship, choice, extension_weeks=None)
             raise ValidationError(_("An extension is 1 to 5 weeks."))
     else:
         extension_weeks = None
+    Instalment.objects.filter(mentorship=mentorship, event=evaluation.stage).update(updated_at=timezone.now())
     return Recommendation.objects.create(evaluation=evaluation, mentorship=mentorship, stage=evaluation.stage,
                                          choice=choice, extension_weeks=extension_weeks)
 
@@ -96,7 +97,8 @@ def instalments_decide(*, cohort, actor, instalment_ids, action: str, reason: st
                 instalment.approved_by, instalment.approved_at, instalment.hold_reason = actor, now, ""
             else:
                 instalment.approved_by, instalment.approved_at, instalment.hold_reason = None, None, reason
-            instalment.save(update_fields=["status", "approved_by", "approved_at", "hold_reason"])
+            instalment.updated_at = now
+            instalment.save(update_fields=["status", "approved_by", "approved_at", "hold_reason", "updated_at"])
             note = reason
             recommendation = recommendations.get((instalment.mentorship_id, instalment.event))
             if (target == S.HELD and apply_extensions and recommendation is not None
@@ -147,7 +149,8 @@ def export_create(*, cohort, actor) -> ExportBatch:
         if not ready:
             raise ValidationError(_("Nothing to export: no approved instalment is waiting."))
         batch = ExportBatch.objects.create(cohort=cohort, created_by=actor)
-        Instalment.objects.filter(pk__in=[i.pk for i in ready]).update(status=S.EXPORTED, batch=batch)
+        Instalment.objects.filter(pk__in=[i.pk for i in ready]).update(status=S.EXPORTED, batch=batch,
+                                                                         updated_at=timezone.now())
         InstalmentDecision.objects.bulk_create([
             InstalmentDecision(instalment=i, action=InstalmentDecision.Action.EXPORTED, actor=actor, batch=batch)
             for i in ready
