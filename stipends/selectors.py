@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.deadlines import evaluation_due_on
+from mentoring.deadlines import EVALUATION_STATUSES, evaluation_due_on
 from mentoring.models import Direction, Evaluation, Mentorship, Role
 from mentoring.selectors import mentorship_get_for_user
 from programs.permissions import is_coordinator, is_site_admin
@@ -84,6 +84,14 @@ class PairRow:
     mentorship: Mentorship
     has_details: bool
     instalments: list
+
+    @property
+    def offer_end_early(self) -> bool:
+        """The mentor recommends ending a pair that still runs: the page offers mentoring's end-early flow
+        (which checks again who may end it and when)."""
+        return self.mentorship.status in EVALUATION_STATUSES and any(
+            item.recommendation is not None and item.recommendation.choice == Recommendation.Choice.END
+            for item in self.instalments)
 
 
 def _instalment_rows(mentorship, instalments, recommendations, evaluated, today) -> list[InstalmentRow]:

@@ -144,3 +144,20 @@ def test_another_cohorts_coordinator_cannot_decide_by_filter(client):
     response = client.post(reverse("stipends:decide", args=[p.cohort.pk]),
                            {"select": "filter", "show": "", "action": "approve"})
     assert response.status_code == 404
+
+
+def test_a_recommendation_to_end_offers_the_end_early_flow_on_the_payment_page(client):
+    p = paid_pair()
+    add_pairs(p, 1)
+    url = reverse("stipends:payments", args=[p.cohort.pk])
+    early_end = reverse("mentoring:early_end", args=[p.mentorship.pk])
+    client.force_login(p.coordinator)
+    assert early_end not in client.get(url).content.decode()
+    mentor_evaluates(p, "final", choice="end")
+    page = client.get(url).content.decode()
+    assert page.count("end the mentorship early") == 1 and early_end in page
+    response = client.post(early_end, {"reason": "The mentor recommended it."})
+    assert response.status_code == 302
+    p.mentorship.refresh_from_db()
+    assert p.mentorship.status == "ended_early"
+    assert early_end not in client.get(url).content.decode()  # ended: nothing more to offer
