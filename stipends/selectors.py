@@ -309,6 +309,28 @@ def instalment_get_for_user(*, user, pk: int) -> Instalment:
     return instalment
 
 
+# ---- the mentor's side: a recommendation to say again after the extension ------------------------------------
+
+
+def recommendations_to_update(*, mentorship, user) -> list[Recommendation]:
+    """The capability "may this person change this recommendation?" as a list: the pair's mentor, for each
+    instalment held after the extension they recommended was applied (services.recommendation_update checks
+    it again)."""
+    if user.pk != mentorship.mentor_id:
+        return []
+    held = Instalment.objects.filter(mentorship_id=mentorship.pk, event=OuterRef("stage"), status=Instalment.Status.HELD)
+    return list(Recommendation.objects.filter(mentorship_id=mentorship.pk, extension_applied_at__isnull=False)
+                .filter(Exists(held)).order_by("stage"))
+
+
+def recommendation_get_for_mentor(*, user, pk: int, stage: str) -> tuple[Mentorship, Recommendation]:
+    mentorship, _role = mentorship_get_for_user(user=user, pk=pk)
+    found = [r for r in recommendations_to_update(mentorship=mentorship, user=user) if r.stage == stage]
+    if not found:
+        raise Http404
+    return mentorship, found[0]
+
+
 # ---- the mentee's side -------------------------------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from programs.permissions import is_site_admin
 from programs.selectors import cohort_get_for_coordinator
 
 from . import selectors, services
-from .forms import CountryTableForm, DecisionForm, PaymentDetailsForm, PlanForm, SponsorForm
+from .forms import CountryTableForm, DecisionForm, PaymentDetailsForm, PlanForm, RecommendationUpdateForm, SponsorForm
 from .models import Event
 
 CONFIRM_LISTED = 100  # the confirmation page names this many and counts the rest
@@ -260,4 +260,24 @@ def mentorship_stipend(request, pk):
         "mentorship": mentorship, "role": role, "details": details, "form": form, "is_mentee": is_mentee,
         "stipend": selectors.mentee_stipend(mentorship=mentorship),
         "schedule": selectors.mentee_schedule(mentorship=mentorship),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recommendation_update(request, pk, stage):
+    """The mentor says again about an instalment held after their extension: pay it now, or end."""
+    mentorship, recommendation = selectors.recommendation_get_for_mentor(user=request.user, pk=pk, stage=stage)
+    form = RecommendationUpdateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recommendation_update(mentorship=mentorship, actor=request.user, stage=stage,
+                                           choice=form.cleaned_data["choice"])
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Your recommendation is saved: the coordinators read it on the payment page."))
+            return redirect(mentorship)
+    return render(request, "stipends/recommendation_update.html", {
+        "mentorship": mentorship, "recommendation": recommendation, "form": form,
     })

@@ -47,6 +47,30 @@ def recommendation_save(*, evaluation, mentorship, choice, extension_weeks=None)
                                          choice=choice, extension_weeks=extension_weeks)
 
 
+UPDATE_CHOICES = (Recommendation.Choice.PAY, Recommendation.Choice.END)
+
+
+def recommendation_update(*, mentorship, actor, stage: str, choice: str) -> Recommendation:
+    """After the extension the mentor asked for, the mentor says again about the held instalment: pay it now, or
+    end the mentorship. Only the pair's mentor, only once the extension was applied and while it is held."""
+    if actor.pk != mentorship.mentor_id:
+        raise PermissionDenied
+    if choice not in UPDATE_CHOICES:
+        raise ValidationError(_("Say whether the instalment should now be paid or the mentorship ended."))
+    with transaction.atomic():
+        recommendation = Recommendation.objects.select_for_update().filter(mentorship=mentorship, stage=stage).first()
+        instalment = Instalment.objects.select_for_update().filter(mentorship=mentorship, event=stage).first()
+        if (recommendation is None or instalment is None or recommendation.extension_applied_at is None
+                or instalment.status != S.HELD):
+            raise ValidationError(_("This recommendation can be changed only while its instalment is held after "
+                                    "the extension."))
+        recommendation.choice, recommendation.extension_weeks = choice, None
+        recommendation.save(update_fields=["choice", "extension_weeks"])
+        instalment.updated_at = timezone.now()
+        instalment.save(update_fields=["updated_at"])
+    return recommendation
+
+
 def _refusal(instalment, target, *, evaluated: bool, today: dt.date) -> str | None:
     if not instalment.can_become(target):
         return _("%(pair)s, %(event)s: an instalment that is “%(status)s” cannot become “%(target)s”.") % {
