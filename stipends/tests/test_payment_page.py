@@ -63,13 +63,19 @@ def test_the_page_costs_the_same_queries_and_cpu_with_50_and_500_pairs(client):
     assert client.get(url, {"page": 11}).context["page"].number == 10
 
 
-def test_the_summary_line_counts_every_state_and_flag():
+def three_pairs_with_every_flag():
+    """Three pairs; the first has its start approved, an extension recommended at the midpoint and an end at the final."""
     p = paid_pair()
     add_pairs(p, 2)
     mentor_evaluates(p, "midpoint", choice="extend", weeks=2)
     mentor_evaluates(p, "final", choice="end")
     start = Instalment.objects.get(mentorship=p.mentorship, event="start")
     services.instalments_decide(cohort=p.cohort, actor=p.coordinator, instalment_ids=[start.pk], action="approve")
+    return p
+
+
+def test_the_summary_line_counts_every_state_and_flag():
+    p = three_pairs_with_every_flag()
     summary = selectors.payment_summary(cohort=p.cohort)
     assert summary["pairs"] == 3
     assert (summary["waiting"], summary["approved"], summary["held"], summary["exported"]) == (8, 1, 0, 0)
@@ -81,12 +87,7 @@ def test_the_summary_line_counts_every_state_and_flag():
 @pytest.mark.parametrize(("show", "pairs"), [("", 3), ("extension", 1), ("termination", 1), ("ready", 3),
                                              ("not_evaluated", 2), ("approved", 1), ("held", 0), ("bogus", 3)])
 def test_the_filter_shows_the_pairs_with_such_instalments(client, show, pairs):
-    p = paid_pair()
-    add_pairs(p, 2)
-    mentor_evaluates(p, "midpoint", choice="extend", weeks=2)
-    mentor_evaluates(p, "final", choice="end")
-    start = Instalment.objects.get(mentorship=p.mentorship, event="start")
-    services.instalments_decide(cohort=p.cohort, actor=p.coordinator, instalment_ids=[start.pk], action="approve")
+    p = three_pairs_with_every_flag()
     client.force_login(p.coordinator)
     response = client.get(reverse("stipends:payments", args=[p.cohort.pk]), {"show": show})
     assert response.status_code == 200
