@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from matching.models import MatchRun
 from mentoring.models import Mentorship
 from programs.models import Application, ApprovalStatus, MentorEnrollment
+from stipends.models import Instalment
 
 from .selectors import changed_since
 
@@ -71,3 +72,14 @@ class EvaluationsDueFilter(CohortFilterMixin):
     class Meta:
         model = Mentorship
         fields = ["cohort"]
+
+
+class InstalmentFilter(filters.FilterSet):
+    cohort = IdFilter(field_name="mentorship__cohort_id", label=_("cohort id"))
+    state = filters.ChoiceFilter(field_name="status", choices=Instalment.Status.choices)
+    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte",
+                                              label=_("changed at or after"))
+
+    class Meta:
+        model = Instalment
+        fields = ["cohort", "state", "updated_since"]

@@ -10,6 +10,8 @@ from mentoring.models import Direction, Mentorship, Stage
 from programs.models import Application, Cohort, MentorEnrollment, Phase, Program
 from programs.selectors import application_score
 from programs.services.applications import DECISIONS
+from stipends.models import Event, Instalment, Recommendation
+from stipends.selectors import decimal_text
 
 
 class PersonSerializer(serializers.Serializer):
@@ -162,3 +164,34 @@ class MentorshipSerializer(serializers.ModelSerializer):
     def get_evaluations(self, mentorship):
         slots = self.context["slots"].get(mentorship.pk, [])
         return EvaluationSlotSerializer(slots, many=True).data
+
+
+class InstalmentSerializer(serializers.ModelSerializer):
+    """A stipend instalment. Amounts are exact decimal strings in the currency's smallest unit, never floats."""
+
+    mentorship = serializers.IntegerField(source="mentorship_id", read_only=True)
+    cohort = serializers.IntegerField(source="mentorship.cohort_id", read_only=True)
+    mentee = PersonSerializer(source="mentorship.mentee", read_only=True)
+    instalment = serializers.ChoiceField(source="event", choices=Event.choices, read_only=True,
+                                         help_text=_("The event that releases it."))
+    amount = serializers.SerializerMethodField(help_text=_("An exact decimal, such as \"300.00\"."))
+    currency = serializers.SerializerMethodField(help_text=_("ISO 4217."))
+    state = serializers.ChoiceField(source="status", choices=Instalment.Status.choices, read_only=True)
+    recommendation = serializers.ChoiceField(
+        choices=Recommendation.Choice.choices, read_only=True, allow_null=True,
+        help_text=_("The mentor's recommendation: for the cohort's coordinators only (null otherwise or when none)."),
+    )
+    approved_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    hold_reason = serializers.CharField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+    class Meta:
+        model = Instalment
+        fields = ["id", "mentorship", "cohort", "mentee", "instalment", "amount", "currency", "state",
+                  "recommendation", "approved_at", "hold_reason", "updated_at"]
+
+    def get_amount(self, instalment) -> str:
+        return decimal_text(instalment.amount)
+
+    def get_currency(self, instalment) -> str:
+        return str(instalment.amount.currency)

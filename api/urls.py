@@ -2,7 +2,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from .views import applications, catalog, coordination, mentorships, pages
+from .views import applications, catalog, coordination, mentorships, pages, stipends
 
 app_name = "api"
 
@@ -27,7 +27,8 @@ v1 = [
     path("mentorships/", mentorships.MentorshipList.as_view(), name="mentorship_list"),
     path("mentorships/<int:pk>/", mentorships.MentorshipDetail.as_view(), name="mentorship_detail"),
     path("evaluations-due/", mentorships.EvaluationsDueList.as_view(), name="evaluations_due"),
-    # Stipend instalments (their own issue) go here: a list scoped by the stipends app's selectors.
+    path("instalments/", stipends.InstalmentList.as_view(), name="instalment_list"),
+    path("instalments/<int:pk>/", stipends.InstalmentDetail.as_view(), name="instalment_detail"),
 ]
 
 urlpatterns = [

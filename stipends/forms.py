@@ -3,7 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from djmoney.forms.fields import MoneyField
 
-from .models import DECIMAL_PLACES, MAX_DIGITS, Event, PaymentDetails, Sponsor
+from .models import DECIMAL_PLACES, MAX_DIGITS, Event, PaymentDetails, Recommendation, Sponsor
 
 
 class PlanForm(forms.Form):
@@ -64,6 +64,13 @@ class DecisionForm(forms.Form):
         if cleaned.get("action") == "hold" and not (cleaned.get("reason") or "").strip():
             self.add_error("reason", _("Say why the instalments are held: the mentee reads it."))
         return cleaned
+
+
+class RecommendationUpdateForm(forms.Form):
+    choice = forms.ChoiceField(label=_("Now that the extension has run"), widget=forms.RadioSelect, choices=[
+        (Recommendation.Choice.PAY.value, Recommendation.Choice.PAY.label),
+        (Recommendation.Choice.END.value, Recommendation.Choice.END.label),
+    ])
 
 
 class PaymentDetailsForm(forms.ModelForm):

@@ -73,8 +73,9 @@ def _more_than_funded(*, cohort, status, applications):
 
 @mentoring_hooks.register_mentorship_panel
 def _stipend_panel(*, mentorship, role, user):
-    if role == Role.MENTOR:
-        return None
+    if role == Role.MENTOR:  # no payment data; only what the mentor may say again after an extension
+        again = selectors.recommendations_to_update(mentorship=mentorship, user=user)
+        return {"template": "stipends/_mentor_panel.html", "mentorship": mentorship, "again": again} if again else None
     plan = StipendPlan.objects.filter(cohort_id=mentorship.cohort_id).first()
     if plan is None:
         return None

@@ -8,15 +8,18 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 import moneyed
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 from djmoney.money import Money
 
+from .countries import validate_country_code
+
 MAX_DIGITS, DECIMAL_PLACES = 14, 3  # three places: some currencies (BHD, KWD...) have thousandths
-country_code = RegexValidator(r"^[A-Z]{2}$", _("Use a two-letter ISO 3166 country code, such as BR or ES."))
+country_code = validate_country_code
 
 
 def minor_unit(currency: str) -> Decimal:
@@ -197,6 +200,8 @@ class Instalment(models.Model):
                                     related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
     batch = models.ForeignKey(ExportBatch, null=True, blank=True, on_delete=models.RESTRICT, related_name="instalments")
+    # Any change another system should pick up (status, decision, recommendation): the API's "updated since".
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["mentorship", "order"]

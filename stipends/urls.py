@@ -18,4 +18,6 @@ urlpatterns = [
     path(C + "sponsors/<int:sponsor_pk>/", views.sponsors, name="sponsor_edit"),
     path(C + "sponsors/report.csv", views.sponsor_report, name="sponsor_report"),
     path("mentorships/<int:pk>/stipend/", views.mentorship_stipend, name="mentorship_stipend"),
+    path("mentorships/<int:pk>/stipend/recommendation/<str:stage>/", views.recommendation_update,
+         name="recommendation_update"),
 ]

@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,8 +18,10 @@ from programs.permissions import is_site_admin
 from programs.selectors import cohort_get_for_coordinator
 
 from . import selectors, services
-from .forms import CountryTableForm, DecisionForm, PaymentDetailsForm, PlanForm, SponsorForm
+from .forms import CountryTableForm, DecisionForm, PaymentDetailsForm, PlanForm, RecommendationUpdateForm, SponsorForm
 from .models import Event
+
+CONFIRM_LISTED = 100  # the confirmation page names this many and counts the rest
 
 
 def _errors_to_form(form, exc: ValidationError):
@@ -75,6 +79,11 @@ def country_table(request, cohort_pk):
     })
 
 
+def _payments_url(cohort, show: str = "") -> str:
+    url = reverse("stipends:payments", args=[cohort.pk])
+    return f"{url}?{urlencode({'show': show})}" if show else url
+
+
 @login_required
 @require_GET
 def payments(request, cohort_pk):
@@ -82,31 +91,46 @@ def payments(request, cohort_pk):
     plan = selectors.plan_for(cohort)
     if plan is None:
         return redirect("stipends:plan_edit", cohort_pk=cohort.pk)
-    rows = selectors.payment_page(cohort=cohort)
+    show = request.GET.get("show", "")
+    show = show if show in selectors.PAYMENT_FILTERS else ""
+    page = selectors.payment_pairs_page(cohort=cohort, show=show, page_number=request.GET.get("page"))
+    rows = selectors.payment_page(cohort=cohort, page=page)
     return render(request, "stipends/payments.html", {
-        "cohort": cohort, "plan": plan, "rows": rows, "events": [e for e in Event if e in
-                                                                  {p.event for p in plan.instalments.all()}],
-        "decide_form": DecisionForm(instalment_ids=[]),
+        "cohort": cohort, "plan": plan, "rows": rows, "page": page, "show": show,
+        "filters": selectors.PAYMENT_FILTERS.items(), "summary": selectors.payment_summary(cohort=cohort, show=show),
+        "querystring": urlencode({"show": show}) if show else "",
+        "events": [e for e in Event if e in {p.event for p in plan.instalments.all()}],
     })
 
 
 @login_required
 @require_POST
 def decide(request, cohort_pk):
-    """First POST: what is about to happen. Second POST (confirm): decide, then report."""
+    """First POST: what is about to happen. Second POST (confirm): decide, then report. The instalments are
+    the ones ticked, or (select=filter) every one of the filter the decision applies to, chosen here on the
+    server; the confirmation page carries that exact list, so what is confirmed is what is decided."""
     cohort = cohort_get_for_coordinator(user=request.user, pk=cohort_pk)
-    ids = [int(i) for i in request.POST.getlist("instalments") if i.isdigit()]
+    show = request.POST.get("show", "")
+    show = show if show in selectors.PAYMENT_FILTERS else ""
+    if request.POST.get("select") == "filter" and not request.POST.get("confirm"):
+        ids = selectors.bulk_selection(cohort=cohort, show=show, action=request.POST.get("action", ""))
+    else:
+        ids = [int(i) for i in request.POST.getlist("instalments") if i.isdigit()]
     chosen = selectors.instalments_for_decision(cohort=cohort, ids=ids)
-    form = DecisionForm(request.POST, instalment_ids=[i.pk for i in chosen])
+    data = request.POST.copy()
+    data.setlist("instalments", [str(i.pk) for i in chosen])
+    form = DecisionForm(data, instalment_ids=[i.pk for i in chosen])
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect("stipends:payments", cohort_pk=cohort.pk)
+        return redirect(_payments_url(cohort, show))
     data = form.cleaned_data
     if not data["confirm"]:
-        return render(request, "stipends/confirm.html", {"cohort": cohort, "instalments": chosen, "form": form,
-                                                         "action": data["action"]})
+        return render(request, "stipends/confirm.html", {
+            "cohort": cohort, "instalments": chosen[:CONFIRM_LISTED], "more": max(len(chosen) - CONFIRM_LISTED, 0),
+            "count": len(chosen), "ids": [i.pk for i in chosen], "form": form, "action": data["action"], "show": show,
+        })
     try:
         done = services.instalments_decide(cohort=cohort, actor=request.user, instalment_ids=data["instalments"],
                                            action=data["action"], reason=data["reason"],
@@ -120,7 +144,7 @@ def decide(request, cohort_pk):
         else:
             text = ngettext("%(count)d instalment held.", "%(count)d instalments held.", len(done))
         messages.success(request, text % {"count": len(done)})
-    return redirect("stipends:payments", cohort_pk=cohort.pk)
+    return redirect(_payments_url(cohort, show))
 
 
 @login_required
@@ -236,4 +260,24 @@ def mentorship_stipend(request, pk):
         "mentorship": mentorship, "role": role, "details": details, "form": form, "is_mentee": is_mentee,
         "stipend": selectors.mentee_stipend(mentorship=mentorship),
         "schedule": selectors.mentee_schedule(mentorship=mentorship),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recommendation_update(request, pk, stage):
+    """The mentor says again about an instalment held after their extension: pay it now, or end."""
+    mentorship, recommendation = selectors.recommendation_get_for_mentor(user=request.user, pk=pk, stage=stage)
+    form = RecommendationUpdateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recommendation_update(mentorship=mentorship, actor=request.user, stage=stage,
+                                           choice=form.cleaned_data["choice"])
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Your recommendation is saved: the coordinators read it on the payment page."))
+            return redirect(mentorship)
+    return render(request, "stipends/recommendation_update.html", {
+        "mentorship": mentorship, "recommendation": recommendation, "form": form,
     })

@@ -52,6 +52,9 @@ MATRIX = [
      private((200, 0), applicant=(200, 1), mentor=(200, 1), coordinator=(200, 1))),
     ("api:mentorship_detail", "get", ("mentorship", "pk"), None, private(404, applicant=200, mentor=200, coordinator=200)),
     ("api:evaluations_due", "get", None, None, private((200, 0), coordinator=(200, 1))),
+    # Payment data: the mentee and the coordinators; never the mentor (as the stipend page).
+    ("api:instalment_list", "get", None, None, private((200, 0), applicant=(200, 3), coordinator=(200, 3))),
+    ("api:instalment_detail", "get", ("instalment", "pk"), None, private(404, applicant=200, coordinator=200)),
     ("api:schema", "get", None, None, everyone(200)),
     ("api:docs", "get", None, None, everyone(200)),
     ("api:tokens", "get", None, None, {**everyone(200), ANON: LOGIN}),

@@ -11,6 +11,7 @@ from matching.tests.factories import MatchProposalFactory, MatchRunFactory
 from mentoring.tests.factories import MentorshipFactory
 from programs.models import Answer
 from programs.tests.factories import ApplicationFactory, CohortFactory, EnrollmentFactory, ProgramFactory
+from stipends import services as stipend_services
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +26,7 @@ LISTS = [
     ("api:run_proposals", "run", "coordinator"),
     ("api:mentorship_list", None, "coordinator"),
     ("api:evaluations_due", None, "coordinator"),
+    ("api:instalment_list", None, "coordinator"),
 ]
 
 
@@ -39,7 +41,8 @@ def _grow(world, n: int) -> None:
         ApplicationFactory(cohort=cohort, applicant=world.people["applicant"])
         enrollment = EnrollmentFactory(cohort=o["cohort"], mentor=make_mentor(name=f"Grown mentor {i}"))
         MatchProposalFactory(run=o["run"], application=application, enrollment=enrollment)
-        MentorshipFactory(cohort=o["running_cohort"], mentor=enrollment.mentor, enrollment=None)
+        paid = MentorshipFactory(cohort=o["running_cohort"], mentor=enrollment.mentor, enrollment=None)
+        stipend_services.instalments_create_for(mentorship=paid)
         MatchRunFactory(cohort=cohort)
         ProgramFactory()
 

@@ -24,7 +24,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 EXAMPLES = 10  # per operation and per kind of path (generated ids, the world's own ids)
 APPLICANT_PATHS = ("/api/v1/me/applications/", "/api/v1/applications/{id}/submit/",
-                   "/api/v1/applications/{id}/withdraw/", "/api/v1/mentorships/")
+                   "/api/v1/applications/{id}/withdraw/", "/api/v1/mentorships/",
+                   "/api/v1/instalments/", "/api/v1/instalments/{id}/")
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance]
 
@@ -34,7 +35,8 @@ def _real_ids(world, path: str) -> dict:
     o = world.o
     by_prefix = {"/api/v1/applications/": o["submitted"], "/api/v1/match-runs/": o["run"],
                  "/api/v1/proposals/": o["proposal"], "/api/v1/enrollments/": o["pending"],
-                 "/api/v1/mentorships/": o["mentorship"], "/api/v1/cohorts/": o["cohort"]}
+                 "/api/v1/mentorships/": o["mentorship"], "/api/v1/cohorts/": o["cohort"],
+                 "/api/v1/instalments/": o["instalment"]}
     for prefix, obj in by_prefix.items():
         if path.startswith(prefix + "{id}"):
             return {"id": obj.pk}

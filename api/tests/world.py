@@ -2,10 +2,13 @@
 
 A published program with a coordinator: an accepting cohort (two submitted applications with answers,
 an approved and a pending mentor, a finished match run proposing a pair), a second accepting cohort
-where the applicant only has a draft, and a running cohort where the applicant is mentored. Another
+where the applicant only has a draft, and a running cohort where the applicant is mentored
+(a paid cohort: three stipend instalments). Another
 program has its own coordinator (who must see none of this) and an outsider sees only the catalog.
 """
 from dataclasses import dataclass
+
+from djmoney.money import Money
 
 from accounts.tests.factories import UserFactory, make_mentee, make_mentor
 from api.services import token_create
@@ -14,6 +17,7 @@ from mentoring import services as mentoring_services
 from mentoring.tests.factories import RunningCohortFactory
 from programs.models import Answer, Application, ApprovalStatus
 from programs.tests.factories import ApplicationFactory, CohortFactory, EnrollmentFactory, ProgramFactory, cohort_scenario
+from stipends import services as stipend_services
 
 PERSONAS = ("anonymous", "outsider", "other_coordinator", "applicant", "mentor", "coordinator")
 
@@ -49,6 +53,8 @@ def build_api_world(*, scope: str = "write") -> ApiWorld:
     running = RunningCohortFactory(program=program)
     running_place = EnrollmentFactory(cohort=running, mentor=mentor, status=ApprovalStatus.APPROVED)
     mentorship = mentoring_services.mentorship_create(enrollment=running_place, mentee=applicant, actor=coordinator)
+    stipend_services.plan_set(cohort=running, actor=coordinator, amount=Money("1000.00", "EUR"),
+                              percents={"start": 30, "midpoint": 30, "final": 40})  # three instalments
     other_coordinator = UserFactory()
     other_program = ProgramFactory(coordinators=[other_coordinator])
     other_cohort = CohortFactory(program=other_program)
@@ -63,6 +69,6 @@ def build_api_world(*, scope: str = "write") -> ApiWorld:
         "program": program, "cohort": cohort, "second_cohort": second, "running_cohort": running,
         "submitted": submitted, "proposed": proposed, "draft": draft, "enrollment": enrollment, "pending": pending,
         "run": run, "proposal": proposal, "mentorship": mentorship, "other_cohort": other_cohort,
-        "hidden_program": hidden_program,
+        "hidden_program": hidden_program, "instalment": mentorship.instalments.get(event="start"),
     }
     return ApiWorld(people=people, tokens=tokens, o=objects)

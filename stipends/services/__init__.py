@@ -5,6 +5,7 @@ from .decisions import (
     export_create,
     instalments_decide,
     recommendation_save,
+    recommendation_update,
 )
 from .plans import (
     country_amounts_import,
@@ -17,5 +18,5 @@ from .sponsors import sponsor_save
 
 __all__ = [
     "APPROVE", "HOLD", "country_amounts_import", "export_create", "instalments_create_for", "instalments_decide",
-    "payment_details_save", "plan_set", "recommendation_save", "sponsor_save", "stipend_fix",
+    "payment_details_save", "plan_set", "recommendation_save", "recommendation_update", "sponsor_save", "stipend_fix",
 ]

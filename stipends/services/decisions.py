@@ -42,8 +42,33 @@ def recommendation_save(*, evaluation, mentorship, choice, extension_weeks=None)
             raise ValidationError(_("An extension is 1 to 5 weeks."))
     else:
         extension_weeks = None
+    Instalment.objects.filter(mentorship=mentorship, event=evaluation.stage).update(updated_at=timezone.now())
     return Recommendation.objects.create(evaluation=evaluation, mentorship=mentorship, stage=evaluation.stage,
                                          choice=choice, extension_weeks=extension_weeks)
+
+
+UPDATE_CHOICES = (Recommendation.Choice.PAY, Recommendation.Choice.END)
+
+
+def recommendation_update(*, mentorship, actor, stage: str, choice: str) -> Recommendation:
+    """After the extension the mentor asked for, the mentor says again about the held instalment: pay it now, or
+    end the mentorship. Only the pair's mentor, only once the extension was applied and while it is held."""
+    if actor.pk != mentorship.mentor_id:
+        raise PermissionDenied
+    if choice not in UPDATE_CHOICES:
+        raise ValidationError(_("Say whether the instalment should now be paid or the mentorship ended."))
+    with transaction.atomic():
+        recommendation = Recommendation.objects.select_for_update().filter(mentorship=mentorship, stage=stage).first()
+        instalment = Instalment.objects.select_for_update().filter(mentorship=mentorship, event=stage).first()
+        if (recommendation is None or instalment is None or recommendation.extension_applied_at is None
+                or instalment.status != S.HELD):
+            raise ValidationError(_("This recommendation can be changed only while its instalment is held after "
+                                    "the extension."))
+        recommendation.choice, recommendation.extension_weeks = choice, None
+        recommendation.save(update_fields=["choice", "extension_weeks"])
+        instalment.updated_at = timezone.now()
+        instalment.save(update_fields=["updated_at"])
+    return recommendation
 
 
 def _refusal(instalment, target, *, evaluated: bool, today: dt.date) -> str | None:
@@ -96,7 +121,8 @@ def instalments_decide(*, cohort, actor, instalment_ids, action: str, reason: st
                 instalment.approved_by, instalment.approved_at, instalment.hold_reason = actor, now, ""
             else:
                 instalment.approved_by, instalment.approved_at, instalment.hold_reason = None, None, reason
-            instalment.save(update_fields=["status", "approved_by", "approved_at", "hold_reason"])
+            instalment.updated_at = now
+            instalment.save(update_fields=["status", "approved_by", "approved_at", "hold_reason", "updated_at"])
             note = reason
             recommendation = recommendations.get((instalment.mentorship_id, instalment.event))
             if (target == S.HELD and apply_extensions and recommendation is not None
@@ -147,7 +173,8 @@ def export_create(*, cohort, actor) -> ExportBatch:
         if not ready:
             raise ValidationError(_("Nothing to export: no approved instalment is waiting."))
         batch = ExportBatch.objects.create(cohort=cohort, created_by=actor)
-        Instalment.objects.filter(pk__in=[i.pk for i in ready]).update(status=S.EXPORTED, batch=batch)
+        Instalment.objects.filter(pk__in=[i.pk for i in ready]).update(status=S.EXPORTED, batch=batch,
+                                                                         updated_at=timezone.now())
         InstalmentDecision.objects.bulk_create([
             InstalmentDecision(instalment=i, action=InstalmentDecision.Action.EXPORTED, actor=actor, batch=batch)
             for i in ready

@@ -1,6 +1,7 @@
 """A cohort's stipend plan, the per-country table, each mentee's fixed amount and instalments, payment details."""
 import csv
 import io
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +14,7 @@ from mentoring.models import Mentorship
 from programs.models import Cohort
 from programs.permissions import is_coordinator, is_site_admin
 
+from ..countries import is_country_code
 from ..models import (
     EVENT_ORDER,
     CountryAmount,
@@ -138,10 +140,11 @@ def country_amounts_import(*, plan: StipendPlan, actor, data: str) -> int:
             errors.append(_("Line %(n)s: write a country code and an amount, separated by a comma.") % {"n": number})
             continue
         code, raw = cells[0].upper(), cells[1]
-        try:
-            country_code(code)
-        except ValidationError:
+        if not re.fullmatch(r"[A-Z]{2}", code):
             errors.append(_("Line %(n)s: “%(code)s” is not a two-letter country code.") % {"n": number, "code": cells[0]})
+            continue
+        if not is_country_code(code):
+            errors.append(_("Line %(n)s: “%(code)s” is not a country of ISO 3166.") % {"n": number, "code": cells[0]})
             continue
         try:
             amount = Decimal(raw)

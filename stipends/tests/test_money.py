@@ -96,3 +96,23 @@ def test_only_site_admins_import_the_country_table():
     p = paid_pair()
     with pytest.raises(PermissionDenied):
         services.country_amounts_import(plan=p.cohort.stipend_plan, actor=p.coordinator, data="BR,1\n")
+
+
+def test_country_codes_must_be_iso_3166_in_the_import_and_the_payment_details():
+    from stipends.countries import ISO_3166
+    from stipends.forms import PaymentDetailsForm
+
+    assert len(ISO_3166) == 249 and {"BR", "ES", "PT", "JP"} <= ISO_3166 and not {"EU", "UN", "ZZ", "XK"} & ISO_3166
+    p = paid_pair(amount=Money("1000.00", "EUR"))
+    plan = p.cohort.stipend_plan
+    with pytest.raises(ValidationError) as caught:
+        services.country_amounts_import(plan=plan, actor=_admin(), data="country,amount\nES,900\nXX,100\nEU,5\nuk,7\n")
+    assert caught.value.messages == [
+        "Line 3: “XX” is not a country of ISO 3166.",
+        "Line 4: “EU” is not a country of ISO 3166.",
+        "Line 5: “uk” is not a country of ISO 3166.",  # the United Kingdom is GB
+    ]
+    assert not CountryAmount.objects.exists()
+    form = PaymentDetailsForm({"legal_name": "Teo Legal", "country": "QQ"})
+    assert not form.is_valid() and form.errors["country"] == ["Use a two-letter ISO 3166 country code, such as BR or ES."]
+    assert PaymentDetailsForm({"legal_name": "Teo Legal", "country": "gb"}).is_valid()

@@ -165,6 +165,25 @@ def test_a_paid_cohort_from_plan_to_payment(page, chromium, live_server, file_ou
         assert "Your stipend instalment of 300.00 EUR is approved" in subjects
         assert "Your stipend instalment of 400.00 EUR is held" in subjects
         assert Mentorship.objects.get(pk=mentorship.pk).status == "active"
+
+        # After the extension the mentor says again: pay it now. The coordinator filters the held ones and
+        # approves every instalment of the filter at once, after confirming.
+        mentor_page.goto(f"/mentorships/{mentorship.pk}/")
+        mentor_page.get_by_role("link", name=re.compile("the instalment is held")).click()
+        mentor_page.get_by_role("radio", name="Pay the instalment").check()
+        mentor_page.get_by_role("button", name="Save the recommendation").click()
+        expect(mentor_page.get_by_text("Your recommendation is saved")).to_be_visible()
+        page.goto(f"/cohorts/{cohort.pk}/payments/")
+        page.get_by_label("Show the pairs with instalments").select_option("held")
+        page.get_by_role("button", name="Filter").click()
+        expect(page.locator("#payments tbody tr")).to_have_count(1)
+        expect(page.locator("#payments")).to_contain_text("Mentor: Pay the instalment")
+        page.get_by_role("radio", name=re.compile("Every instalment in this filter")).check()
+        page.get_by_role("button", name="Review the decision").click()
+        expect(page.get_by_text("You are about to approve 1 instalment")).to_be_visible()
+        page.get_by_role("button", name="Confirm").click()
+        expect(page.get_by_text("1 instalment approved.")).to_be_visible()
+        assert Instalment.objects.get(mentorship=mentorship, event="final").status == "approved"
     finally:
         mentor_context.close()
         mentee_context.close()
