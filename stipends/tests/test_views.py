@@ -198,3 +198,18 @@ def test_the_mentor_evaluation_page_asks_for_the_payment_recommendation_and_keep
     # The mentee's evaluation of the mentor asks nothing about money.
     client.force_login(p.mentee)
     assert "stipend" not in client.get(url).content.decode().lower()
+
+
+def test_currency_lists_offer_payable_currencies_named_in_the_readers_language(client, world):
+    """They listed all 308 codes of py-moneyed in English: gold, test codes, the Spanish peseta, units of account."""
+    p, _people, urls = world
+    client.force_login(p.coordinator)
+    for name in ("plan_edit", "sponsors"):
+        page = client.get(urls[name], HTTP_ACCEPT_LANGUAGE="es").content.decode()
+        assert '<option value="EUR"' in page and "EUR · euro" in page and "BRL · real brasileño" in page
+        assert '<option value="XAU"' not in page and '<option value="XTS"' not in page  # gold, the test code
+        assert '<option value="ESP"' not in page  # the peseta, gone since 2002
+    # A sponsor in a currency that is not offered any more keeps it when edited.
+    old = SponsorFactory(cohort=p.cohort, pledged=Money("10", "XAU"))
+    page = client.get(reverse("stipends:sponsor_edit", args=[p.cohort.pk, old.pk])).content.decode()
+    assert '<option value="XAU" selected' in page
