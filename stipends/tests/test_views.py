@@ -156,6 +156,7 @@ def test_sponsors_are_added_with_a_clear_message_and_reported(client, world):
     assert rows[0]["places_funded"] == "2" and rows[0]["mentee"] == p.mentee.get_full_name()
     assert rows[0]["completed"] == "no"
     assert rows[1]["sponsor"] == "Acme" and rows[1]["places_funded"] == "1" and rows[1]["mentee"] == ""
+    assert rows[1]["pledged"] == "1000.00 EUR"  # in the currency's smallest unit, not the column's 3 places
 
 
 def test_the_payment_page_query_count_is_constant_with_500_pairs(client, django_assert_max_num_queries):
