@@ -21,9 +21,12 @@ def currency_choices(keep: str = "") -> list[tuple[str, str]]:
 
 
 def _limit_currencies(field, keep=""):
+    """The currencies offered, and a name for each of the two inputs (the legend names only their fieldset)."""
     choices = currency_choices(str(keep or ""))
     field.fields[1].choices = choices
     field.widget.widgets[1].choices = choices
+    field.widget.widgets[0].attrs["aria-label"] = _("Amount")
+    field.widget.widgets[1].attrs["aria-label"] = _("Currency")
 
 
 class PlanForm(forms.Form):

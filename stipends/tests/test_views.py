@@ -214,3 +214,12 @@ def test_currency_lists_offer_payable_currencies_named_in_the_readers_language(c
     old = SponsorFactory(cohort=p.cohort, pledged=Money("10", "XAU"))
     page = client.get(reverse("stipends:sponsor_edit", args=[p.cohort.pk, old.pk])).content.decode()
     assert '<option value="XAU" selected' in page
+
+
+def test_the_amount_and_currency_inputs_have_names(client, world):
+    """Both inputs sat in a fieldset whose legend names neither (axe: “form elements must have labels”)."""
+    p, _people, urls = world
+    client.force_login(p.coordinator)
+    for name, field in (("plan_edit", "amount"), ("sponsors", "pledged")):
+        page = client.get(urls[name]).content.decode()
+        assert f'name="{field}_0"' in page and 'aria-label="Amount"' in page and 'aria-label="Currency"' in page
