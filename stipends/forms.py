@@ -1,9 +1,32 @@
 """What coordinators, site admins and mentees type about stipends."""
+import moneyed
 from django import forms
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext_lazy as _
 from djmoney.forms.fields import MoneyField
 
 from .models import DECIMAL_PLACES, MAX_DIGITS, Event, PaymentDetails, Recommendation, Sponsor
+
+# Codes with a country that are not money to pay a person with: funds, units of account, metals, test codes.
+NOT_PAYABLE = {"BOV", "CHE", "CHW", "CLF", "COU", "MXV", "USN", "UYI", "UYW", "XAG", "XAU", "XBA", "XBB", "XBC",
+               "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA", "XXX"}
+
+
+def currency_choices(keep: str = "") -> list[tuple[str, str]]:
+    """Currencies in use today (no historical, fund or test codes), named in the reader's language: “EUR · euro”.
+    `keep` stays listed even if it is not one of them (a plan saved before)."""
+    locale = to_locale(get_language() or "en")
+    return sorted((c.code, f"{c.code} · {c.get_name(locale)}") for c in moneyed.list_all_currencies()
+                  if (c.countries and c.code not in NOT_PAYABLE) or c.code == keep)
+
+
+def _limit_currencies(field, keep=""):
+    """The currencies offered, and a name for each of the two inputs (the legend names only their fieldset)."""
+    choices = currency_choices(str(keep or ""))
+    field.fields[1].choices = choices
+    field.widget.widgets[1].choices = choices
+    field.widget.widgets[0].attrs["aria-label"] = _("Amount")
+    field.widget.widgets[1].attrs["aria-label"] = _("Currency")
 
 
 class PlanForm(forms.Form):
@@ -13,6 +36,8 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        amount = self.initial.get("amount")
+        _limit_currencies(self.fields["amount"], keep=getattr(amount, "currency", ""))
         for event, label in Event.choices:
             self.fields[f"percent_{event}"] = forms.IntegerField(
                 label=_("%(event)s: share (%%)") % {"event": label}, min_value=0, max_value=100, required=False,
@@ -88,3 +113,7 @@ class SponsorForm(forms.ModelForm):
     class Meta:
         model = Sponsor
         fields = ["organization", "contact_name", "contact_email", "pledged", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit_currencies(self.fields["pledged"], keep=self.instance.pledged_currency if self.instance.pk else "")

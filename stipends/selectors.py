@@ -26,6 +26,7 @@ from .models import (
     Recommendation,
     Sponsor,
     StipendPlan,
+    exact,
     minor_unit,
 )
 
@@ -415,7 +416,7 @@ def sponsor_report(*, cohort) -> list[dict]:
         places = places_of(sponsor.pledged, plan) if plan else 0
         funded = [s for _n, s in zip(range(places), queue, strict=False)]
         base = {"sponsor": sponsor.organization, "status": sponsor.get_status_display(),
-                "pledged": f"{sponsor.pledged.amount} {sponsor.pledged.currency}", "places_funded": places}
+                "pledged": f"{exact(sponsor.pledged).amount} {sponsor.pledged.currency}", "places_funded": places}
         if not funded:
             rows.append({**base, "mentee": "", "mentorship": "", "completed": ""})
         for stipend in funded:

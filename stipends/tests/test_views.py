@@ -162,6 +162,7 @@ def test_sponsors_are_added_with_a_clear_message_and_reported(client, world):
     assert rows[0]["places_funded"] == "2" and rows[0]["mentee"] == p.mentee.get_full_name()
     assert rows[0]["completed"] == "no"
     assert rows[1]["sponsor"] == "Acme" and rows[1]["places_funded"] == "1" and rows[1]["mentee"] == ""
+    assert rows[1]["pledged"] == "1000.00 EUR"  # in the currency's smallest unit, not the column's 3 places
 
 
 def test_the_mentor_evaluation_page_asks_for_the_payment_recommendation_and_keeps_what_was_typed(client):
@@ -205,3 +206,27 @@ def test_after_the_extension_the_mentor_says_again_and_the_coordinator_reads_it(
     services.instalments_decide(cohort=p.cohort, actor=p.coordinator, instalment_ids=[final.pk], action="approve")
     client.force_login(p.mentor)
     assert client.get(urls["recommendation_update"]).status_code == 404
+
+
+def test_currency_lists_offer_payable_currencies_named_in_the_readers_language(client, world):
+    """They listed all 308 codes of py-moneyed in English: gold, test codes, the Spanish peseta, units of account."""
+    p, _people, urls = world
+    client.force_login(p.coordinator)
+    for name in ("plan_edit", "sponsors"):
+        page = client.get(urls[name], HTTP_ACCEPT_LANGUAGE="es").content.decode()
+        assert '<option value="EUR"' in page and "EUR · euro" in page and "BRL · real brasileño" in page
+        assert '<option value="XAU"' not in page and '<option value="XTS"' not in page  # gold, the test code
+        assert '<option value="ESP"' not in page  # the peseta, gone since 2002
+    # A sponsor in a currency that is not offered any more keeps it when edited.
+    old = SponsorFactory(cohort=p.cohort, pledged=Money("10", "XAU"))
+    page = client.get(reverse("stipends:sponsor_edit", args=[p.cohort.pk, old.pk])).content.decode()
+    assert '<option value="XAU" selected' in page
+
+
+def test_the_amount_and_currency_inputs_have_names(client, world):
+    """Both inputs sat in a fieldset whose legend names neither (axe: “form elements must have labels”)."""
+    p, _people, urls = world
+    client.force_login(p.coordinator)
+    for name, field in (("plan_edit", "amount"), ("sponsors", "pledged")):
+        page = client.get(urls[name]).content.decode()
+        assert f'name="{field}_0"' in page and 'aria-label="Amount"' in page and 'aria-label="Currency"' in page

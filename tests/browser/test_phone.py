@@ -122,3 +122,52 @@ def test_applying_reviewing_and_the_mentorship_page_on_a_phone(phone):
     box = subject.bounding_box()
     assert box is not None and box["x"] + box["width"] <= PHONE["width"]
     assert problems == []
+
+
+def _follow(page, selector: str) -> str:
+    """The first link matching `selector` on the page (so the next page is reachable from this one)."""
+    link = page.locator(selector).first
+    expect(link).to_be_attached()
+    return link.get_attribute("href")
+
+
+def test_stipends_contributions_and_api_tokens_of_the_demo_on_a_phone(phone):
+    """The demo's paid cohort, contribution period and API pages, reached by links from the menu and the
+    cohort dashboard, fit a 360 px screen and pass axe, for the coordinator, the mentee and an applicant."""
+    call_command("seed_demo", stdout=io.StringIO())
+    problems = []
+
+    log_in(phone, "coordinator@example.com", DEMO_PASSWORD)
+    phone.goto("/coordinate/")
+    problems += check(phone, _follow(phone, "main a[href$='/manage/']:has-text('(paid)')"))
+    payments = _follow(phone, "main a[href$='/payments/']")
+    problems += check(phone, payments)
+    for suffix in ("/stipend/", "/payments/exports/", "/payments/history/", "/sponsors/"):
+        problems += check(phone, _follow(phone, f"main a[href$='{suffix}']"))
+    phone.goto("/coordinate/")
+    problems += check(phone, _follow(phone, "main a[href$='/manage/']:has-text('Term 4')"))
+    problems += check(phone, _follow(phone, "main a[href$='/manage/contributions/']"))
+
+    log_in(phone, "sofia.mamani@example.com", DEMO_PASSWORD)
+    phone.goto("/mentorships/")
+    problems += check(phone, _follow(phone, "main a[href^='/mentorships/']:has-text('Ana Quispe')"))
+    for _ in range(2):  # two pairs with Ana: the paid one has the schedule
+        if phone.locator("main a[href$='/stipend/']").count():
+            break
+        phone.goto("/mentorships/")
+        phone.goto(phone.locator("main a[href^='/mentorships/']:has-text('Ana Quispe')").last.get_attribute("href"))
+    problems += check(phone, _follow(phone, "main a[href$='/stipend/']"))
+    expect(phone.locator("main")).to_contain_text("Held")
+    phone.goto("/dashboard/")
+    problems += check(phone, _follow(phone, "main a[href$='/contributions/']"))
+    phone.goto("/dashboard/")
+    problems += check(phone, _follow(phone, "main a[href$='/accounts/code-hosts/']"))
+    problems += check(phone, _follow(phone, "header a:has-text('My profile'), nav a:has-text('My profile')"))
+    problems += check(phone, _follow(phone, "main a[href$='/api/tokens/']"))
+    problems += check(phone, _follow(phone, "main a[href$='/api/docs/']"))
+
+    log_in(phone, "applicant21@example.com", DEMO_PASSWORD)
+    phone.goto("/dashboard/")
+    problems += check(phone, _follow(phone, "main a[href$='/contributions/']"))
+    expect(phone.locator("main")).to_contain_text("not found on the platform")
+    assert problems == []
