@@ -92,9 +92,12 @@ def test_a_mentee_and_mentor_is_erased_from_every_table_and_others_pages_still_r
     assert rows_mentioning(EMAIL) == []
     assert rows_mentioning(NAME) == []
     # Of everything they wrote, only what others need stays: evaluations (the program's statistics and the
-    # partner's record), review comments (the staff's decision trail) and the organization they founded.
+    # partner's record), review comments (the staff's decision trail) and the organization they founded;
+    # the group they started (its other members stay), announcements sent to a cohort, concerns they raised
+    # (the coordinators' duty of care) and ambassador activities (the program's reach), all without their name.
     kept = {row.split("#")[0] for row in rows_mentioning("ZEPHYR")}
-    assert kept <= {"mentoring.EvaluationAnswer", "programs.Review", "organizations.Organization"}, kept
+    assert kept <= {"mentoring.EvaluationAnswer", "programs.Review", "organizations.Organization",
+                    "organizations.Group", "programs.Announcement", "mentoring.Concern", "programwork.Activity"}, kept
     user = person.user
     user.refresh_from_db()
     assert not user.is_active and not user.has_usable_password()
