@@ -8,11 +8,16 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
+from api.models import PersonalAccessToken
+from contributions.models import Contribution, LinkedAccount
 from mentor_requests.models import MentorshipRequest
-from mentoring.models import CheckIn, Evaluation, Mentorship, MentorshipEvent
+from mentoring.models import CheckIn, Concern, Evaluation, Mentorship, MentorshipEvent
+from organizations.models import Group
 from programs.models import Answer, Application, ApprovalStatus, MentorEnrollment, Review
+from programs.setup_models import Invitation, ScreeningAnswer
+from programwork.models import Activity, AmbassadorListing
 
-from .scenario import EMAIL, NAME, everything_person
+from .scenario import EMAIL, NAME, OTHER_EMAIL, everything_person
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +58,11 @@ def test_the_confirmation_page_says_what_will_happen(client):
     assert "accepted ones in cohorts that have not ended, are withdrawn" in page  # accepted, cohort running
     assert "Requests waiting for an answer are withdrawn" in page
     assert "You stop mentoring in the cohorts that have not ended" in page
+    assert "Your API tokens stop working and are deleted." in page
+    assert "Your linked GitHub and GitLab accounts and task claims are removed" in page
+    assert "Concerns you raised stay with the coordinators, without your name" in page
+    assert "invitations sent to your email address are deleted" in page
+    assert "You are taken off the public lists of ambassadors." in page
     assert 'name="confirmation"' in page
 
 
@@ -123,6 +133,22 @@ def test_a_mentee_and_mentor_is_erased_from_every_table_and_others_pages_still_r
     assert Review.objects.get(reviewer=user).recommendation == "accept"  # the decision trail adds up
     assert Evaluation.objects.filter(author=user).count() == 2  # the program's statistics keep them
     assert CheckIn.objects.filter(author=person.other, progress="OTHERWORD progress").exists()
+    # The apps merged after privacy: tokens and linked accounts gone, invitations to the address gone,
+    # concerns and ambassador activities kept for the coordinators without the person; others' rows intact.
+    assert not PersonalAccessToken.objects.filter(user=user).exists()
+    assert PersonalAccessToken.objects.filter(user=person.other).count() == 1
+    assert not LinkedAccount.objects.filter(user=user).exists() and LinkedAccount.objects.filter(user=person.other).exists()
+    assert Contribution.objects.get(applicant=user).note == ""
+    assert Contribution.objects.get(applicant=person.other).note == "OTHERWORD learned broadcasting"
+    assert not ScreeningAnswer.objects.filter(applicant=user).exists()
+    assert ScreeningAnswer.objects.filter(applicant=person.other).exists()
+    assert Invitation.objects.filter(email=OTHER_EMAIL).exists()
+    concern = Concern.objects.get(reporter=user)
+    assert concern.body == "ZEPHYR is worried" and concern.reply == ""
+    activity = Activity.objects.get(ambassador=user)
+    assert (activity.audience, activity.link, activity.materials_url) == (40, "", "")
+    assert not AmbassadorListing.objects.filter(ambassador=user).exists()
+    assert Group.objects.get(name="ZEPHYR lab group").owner is None
 
     # Others' pages render, and do not name the person.
     pages = [
@@ -132,6 +158,8 @@ def test_a_mentee_and_mentor_is_erased_from_every_table_and_others_pages_still_r
         (person.coordinator, reverse("programs:application_detail", args=[person.application.pk])),
         (person.coordinator, reverse("mentoring:program_statistics", args=[person.cohort_a.program.slug])),
         (person.coordinator, reverse("privacy:cohort_history", args=[person.cohort_b.pk])),
+        (person.coordinator, reverse("mentoring:cohort_concerns", args=[person.cohort_a.pk])),
+        (person.other, reverse("organizations:group_detail", args=[Group.objects.get(name="ZEPHYR lab group").pk])),
     ]
     for viewer, url in pages:
         client.force_login(viewer)
