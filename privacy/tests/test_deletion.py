@@ -181,3 +181,16 @@ def test_a_coordinator_is_told_they_stop_coordinating(client):
     client.force_login(person.coordinator)
     page = client.get(reverse("privacy:account_delete")).content.decode()
     assert "You stop coordinating your programs" in page
+
+
+def test_an_api_token_stops_working_when_its_account_is_deleted(client, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    from api.services import token_create
+
+    person = everything_person()
+    _token, raw = token_create(user=person.user, name="Laptop", scope="read", expires_in_days=30)
+    url = reverse("api:my_application_list")
+    assert Client().get(url, HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    _delete(client, person, django_capture_on_commit_callbacks)
+    assert Client().get(url, HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
