@@ -8,6 +8,7 @@ from .models import (
     CalendarFeed,
     CheckIn,
     Closure,
+    Concern,
     EarlyEndRequest,
     Evaluation,
     GoalComment,
@@ -85,6 +86,10 @@ def export_for_user(*, user) -> dict:
         "early_end_requests": [{"mentorship_id": r.mentorship_id, "reason": r.reason, "status": r.status,
                                 "created_at": r.created_at}
                                for r in EarlyEndRequest.objects.filter(requested_by=user).order_by("pk")],
+        # Concerns the person raised (concerns others raised about them are the coordinators' record).
+        "concerns_raised": [{"cohort_id": c.cohort_id, "concern": c.body, "status": c.status, "reply": c.reply,
+                             "created_at": c.created_at}
+                            for c in Concern.objects.filter(reporter=user).order_by("pk")],
     }
 
 
@@ -101,6 +106,9 @@ def deletion_plan_for_user(*, user) -> list[str]:
         lines.append(_("Your check-ins, private meeting notes, comments and closing notes are erased. Evaluations "
                        "you wrote stay, without your name, for the program's statistics; shared goals and "
                        "meetings stay for the other person."))
+    if Concern.objects.filter(reporter=user).exists():
+        lines.append(_("Concerns you raised stay with the coordinators, without your name, so they can still "
+                       "act on them."))
     return lines
 
 
@@ -125,15 +133,21 @@ def erase_for_user(*, user) -> dict:
     EarlyEndRequest.objects.filter(requested_by=user).update(reason="")
     CalendarFeed.objects.filter(user=user).delete()
     evaluations = Evaluation.objects.filter(author=user).count()
+    # Duty of care: the coordinators keep what was reported; the reply to the reporter goes, and the reporter
+    # row is the anonymised account. Concerns about the person stay, purged with their cohort.
+    concerns = Concern.objects.filter(reporter=user).update(reply="")
     return {"mentorships_ended": len(handovers), "private_notes": notes, "goal_comments": comments,
-            "check_ins_erased": check_ins, "evaluations_kept_anonymised": evaluations, "handovers": handovers}
+            "check_ins_erased": check_ins, "evaluations_kept_anonymised": evaluations,
+            "concerns_kept_anonymised": concerns, "handovers": handovers}
 
 
 def purge_for_cohort(*, cohort, dry_run: bool) -> dict:
     """Private meeting notes of a finished cohort; everything the statistics count stays."""
     notes = MeetingPrivateNote.objects.filter(meeting__mentorship__cohort=cohort).exclude(body="")
-    counts = {"mentoring.private_notes": notes.count()}
+    concerns = Concern.objects.filter(cohort=cohort).exclude(body="", reply="")
+    counts = {"mentoring.private_notes": notes.count(), "mentoring.concern_texts": concerns.count()}
     if not dry_run:
         with transaction.atomic():
             notes.delete()
+            concerns.update(body="", reply="")  # how many and their status stay
     return counts

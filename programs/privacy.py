@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import setup_privacy
 from .models import (
     PERSONAL_APPLICATION_FIELDS,
     Answer,
@@ -57,6 +58,7 @@ def export_for_user(*, user) -> dict:
             "topics": e.topics, "status": e.status, "created_at": e.created_at,
         } for e in enrollments],
         "coordinated_programs": list(Program.objects.filter(coordinators=user).order_by("pk").values_list("name", flat=True)),
+        **setup_privacy.export_for_user(user=user),
     }
 
 
@@ -87,6 +89,7 @@ def deletion_plan_for_user(*, user) -> list[str]:
     if Review.objects.filter(reviewer=user).exists():
         lines.append(_("The scores of the reviews you wrote are kept without your name, so decisions already "
                        "made still add up."))
+    lines += setup_privacy.deletion_plan_for_user(user=user)
     return lines
 
 
@@ -132,7 +135,7 @@ def erase_for_user(*, user) -> dict:
     Review.objects.filter(reviewer=user).update(conflict_details="")
     Program.coordinators.through.objects.filter(user=user).delete()
     return {"applications_withdrawn": withdrawn, "cvs": cvs, "answers": answers, "preferences_naming_you": preferences,
-            "mentor_enrollments_withdrawn": stopped}
+            "mentor_enrollments_withdrawn": stopped, **setup_privacy.erase_for_user(user=user)}
 
 
 def purge_for_cohort(*, cohort, dry_run: bool) -> dict:
@@ -146,4 +149,4 @@ def purge_for_cohort(*, cohort, dry_run: bool) -> dict:
             transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
         with_cv.update(cv="")
         sensitive.update(value="")
-    return counts
+    return {**counts, **setup_privacy.purge_for_cohort(cohort=cohort, dry_run=dry_run)}

@@ -6,7 +6,7 @@ from django.db import transaction
 from .models import Instalment, MenteeStipend, PaymentDetails, Recommendation, exact
 
 
-def export_for_user(user) -> dict:
+def export_for_user(*, user) -> dict:
     """Everything stipends holds about this person, as plain data."""
     details = PaymentDetails.objects.filter(user=user).select_related("cohort__program").order_by("pk")
     stipends = MenteeStipend.objects.filter(mentee=user).select_related("cohort__program").order_by("pk")
@@ -31,18 +31,24 @@ def export_for_user(user) -> dict:
     }
 
 
-def erase_for_user(user) -> int:
-    """The person asks to be forgotten: their payment details go. Returns how many rows were deleted."""
+def erase_for_user(*, user) -> dict:
+    """The person asks to be forgotten: their payment details go (the orchestrator's contract: counts by name)."""
     with transaction.atomic():
         deleted, _ = PaymentDetails.objects.filter(user=user).delete()
-    return deleted
+    return {"payment_details": deleted}
 
 
-def purge_for_cohort(cohort) -> int:
+def purge_for_cohort(*, cohort, dry_run: bool = False) -> dict:
     """The program's retention period ended for this cohort: payment details and the mentors' payment
     recommendations go; instalments keep their amounts (the financial record) but lose hold reasons."""
-    with transaction.atomic():
-        deleted, _ = PaymentDetails.objects.filter(cohort=cohort).delete()
-        Recommendation.objects.filter(mentorship__cohort=cohort).delete()
-        Instalment.objects.filter(mentorship__cohort=cohort).exclude(hold_reason="").update(hold_reason="")
-    return deleted
+    details = PaymentDetails.objects.filter(cohort=cohort)
+    recommendations = Recommendation.objects.filter(mentorship__cohort=cohort)
+    reasons = Instalment.objects.filter(mentorship__cohort=cohort).exclude(hold_reason="")
+    counts = {"stipends.payment_details": details.count(), "stipends.recommendations": recommendations.count(),
+              "stipends.hold_reasons": reasons.count()}
+    if not dry_run:
+        with transaction.atomic():
+            details.delete()
+            recommendations.delete()
+            reasons.update(hold_reason="")
+    return counts

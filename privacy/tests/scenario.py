@@ -126,5 +126,86 @@ def everything_person() -> Person:
         experience="ZEPHYR experience", learning_goals="ZEPHYR learning", why_you="ZEPHYR why", hours_per_week=4,
         expires_at=timezone.now() + dt.timedelta(days=5),
     )
-    return Person(person, coordinator, other, mentor, application, mentee_side, mentor_side, cohort_a, cohort_b,
-                  others_application)
+    everything = Person(person, coordinator, other, mentor, application, mentee_side, mentor_side, cohort_a,
+                        cohort_b, others_application)
+    seed_later_apps(everything)
+    return everything
+
+
+def seed_later_apps(p: Person) -> None:
+    """Rows in the apps merged after privacy (contributions, api, programwork, coordinators' set-up, concerns,
+    groups and invitations), for the person (ZEPHYR, their name and email) and for others (OTHERWORD)."""
+    from api.services import token_create
+    from contributions.models import Contribution, LinkedAccount, TaskClaim
+    from contributions.tests.factories import PeriodFactory, TaskFactory
+    from mentoring.models import Concern
+    from organizations.invitations import invitations_send
+    from organizations.models import Group
+    from programs.services.conduct import conduct_accept, conduct_save
+    from programs.services.eligibility import screening_answers_save
+    from programs.setup_models import Announcement, Invitation, ScreeningOutcome, ScreeningQuestion
+    from programwork.models import (
+        Activity,
+        AmbassadorListing,
+        Graduation,
+        Milestone,
+        PartnershipTerm,
+        PlanItem,
+        SupportPlan,
+    )
+
+    person, other, cohort, program = p.user, p.other, p.cohort_a, p.cohort_a.program
+    now = timezone.now()
+    # contributions
+    period = PeriodFactory(cohort=cohort)
+    LinkedAccount.objects.create(user=person, platform="github", username="zephyrine-quill",
+                                 proof_url="https://gist.github.com/zephyrine-quill/ZEPHYR")
+    LinkedAccount.objects.create(user=other, platform="github", username="osvaldo-other")
+    TaskClaim.objects.create(task=TaskFactory(period=period, title="Improve the docs"), applicant=person)
+    for who, word, author in ((person, "ZEPHYR", NAME), (other, "OTHERWORD", OTHER_NAME)):
+        Contribution.objects.create(cohort=cohort, applicant=who, url=f"https://github.com/numpy/numpy/pull/{who.pk}",
+                                    note=f"{word} learned broadcasting", platform="github", kind="change",
+                                    title=f"{word} fix", author=author, api_cache={"x": {"body": author}})
+    # api
+    token_create(user=person, name="ZEPHYR roster sync", scope="read", expires_in_days=30)
+    token_create(user=other, name="OTHERWORD sync", scope="read", expires_in_days=30)
+    # programs: invitations to the person's address, screening, the code of conduct, an announcement
+    Invitation.objects.create(program=program, cohort=cohort, role="mentor", email=EMAIL, invited_by=p.coordinator,
+                              message=f"Dear {NAME}, please mentor with us", expires_at=now + dt.timedelta(days=7))
+    Invitation.objects.create(program=program, cohort=cohort, role="mentor", email=OTHER_EMAIL,
+                              invited_by=p.coordinator, message="OTHERWORD invitation", expires_at=now + dt.timedelta(days=7))
+    question = ScreeningQuestion.objects.create(program=program, prompt="Are you a student?", kind="yes_no", expected="yes")
+    screening_answers_save(applicant=person, cohort=cohort, answers={question.pk: "no"})
+    screening_answers_save(applicant=other, cohort=cohort, answers={question.pk: "yes"})
+    ScreeningOutcome.objects.create(application=p.application, reasons=["ZEPHYR is not a student"], screened_at=now,
+                                    overridden_by=p.coordinator, overridden_at=now, override_note="ZEPHYR override")
+    conduct_save(actor=p.coordinator, program=program, text="Be kind.")
+    conduct_accept(user=person, program=program)
+    Announcement.objects.create(cohort=cohort, author=person, segment="all", subject="ZEPHYR announcement",
+                                body="ZEPHYR says hello", language="en")
+    # mentoring: a concern the person raised, and one their mentee raised about the mentorship with them
+    Concern.objects.create(cohort=cohort, reporter=person, mentorship=p.mentee_side, body="ZEPHYR is worried",
+                           reply="Reply to ZEPHYR: we will call you")
+    Concern.objects.create(cohort=p.cohort_b, reporter=other, mentorship=p.mentor_side, body="OTHERWORD is worried")
+    # organizations: a group the person owns, an invitation to their address from another group
+    mine = Group.objects.create(name="ZEPHYR lab group", owner=person)
+    mine.members.add(person, other)
+    theirs = Group.objects.create(name="OTHERWORD group", owner=other)
+    theirs.members.add(other)
+    invitations_send(actor=other, target=theirs, emails=[EMAIL])
+    # programwork: ambassador work, incubation and a support plan on the person's mentorship
+    Activity.objects.create(cohort=cohort, ambassador=person, kind="talk", title="ZEPHYR talk on open data",
+                            held_on=now.date(), link="https://example.org/zephyrine-quill", audience=40,
+                            materials_url="https://example.org/ZEPHYR-slides", review_note="Note to ZEPHYR: add the slides")
+    Activity.objects.create(cohort=cohort, ambassador=other, kind="event", title="OTHERWORD meetup",
+                            held_on=now.date(), place="Lima", audience=12)
+    AmbassadorListing.objects.create(program=program, ambassador=person)
+    Milestone.objects.create(mentorship=p.mentee_side, stage="concept", title="Shared milestone",
+                             target_date=now.date(), evidence_url="https://example.org/demo", status="submitted")
+    Graduation.objects.create(mentorship=p.mentee_side, decision="graduated", note="Shared graduation note",
+                              decided_by=p.coordinator)
+    plan = SupportPlan.objects.create(mentorship=p.mentee_side, repository_url="https://github.com/zeph/pkg")
+    PlanItem.objects.create(plan=plan, area="quality", title="Shared: add tests", added_by=person)
+    PartnershipTerm.objects.create(program=program, organization=Organization.objects.get(name="Zephyr Lab"),
+                                   starts_on=now.date(), renews_on=now.date() + dt.timedelta(days=365),
+                                   we_offer="Mentors", they_offer="Rooms", created_by=person)

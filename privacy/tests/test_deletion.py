@@ -8,11 +8,16 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
+from api.models import PersonalAccessToken
+from contributions.models import Contribution, LinkedAccount
 from mentor_requests.models import MentorshipRequest
-from mentoring.models import CheckIn, Evaluation, Mentorship, MentorshipEvent
+from mentoring.models import CheckIn, Concern, Evaluation, Mentorship, MentorshipEvent
+from organizations.models import Group
 from programs.models import Answer, Application, ApprovalStatus, MentorEnrollment, Review
+from programs.setup_models import Invitation, ScreeningAnswer
+from programwork.models import Activity, AmbassadorListing
 
-from .scenario import EMAIL, NAME, everything_person
+from .scenario import EMAIL, NAME, OTHER_EMAIL, everything_person
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +58,11 @@ def test_the_confirmation_page_says_what_will_happen(client):
     assert "accepted ones in cohorts that have not ended, are withdrawn" in page  # accepted, cohort running
     assert "Requests waiting for an answer are withdrawn" in page
     assert "You stop mentoring in the cohorts that have not ended" in page
+    assert "Your API tokens stop working and are deleted." in page
+    assert "Your linked GitHub and GitLab accounts and task claims are removed" in page
+    assert "Concerns you raised stay with the coordinators, without your name" in page
+    assert "invitations sent to your email address are deleted" in page
+    assert "You are taken off the public lists of ambassadors." in page
     assert 'name="confirmation"' in page
 
 
@@ -92,9 +102,12 @@ def test_a_mentee_and_mentor_is_erased_from_every_table_and_others_pages_still_r
     assert rows_mentioning(EMAIL) == []
     assert rows_mentioning(NAME) == []
     # Of everything they wrote, only what others need stays: evaluations (the program's statistics and the
-    # partner's record), review comments (the staff's decision trail) and the organization they founded.
+    # partner's record), review comments (the staff's decision trail) and the organization they founded;
+    # the group they started (its other members stay), announcements sent to a cohort, concerns they raised
+    # (the coordinators' duty of care) and ambassador activities (the program's reach), all without their name.
     kept = {row.split("#")[0] for row in rows_mentioning("ZEPHYR")}
-    assert kept <= {"mentoring.EvaluationAnswer", "programs.Review", "organizations.Organization"}, kept
+    assert kept <= {"mentoring.EvaluationAnswer", "programs.Review", "organizations.Organization",
+                    "organizations.Group", "programs.Announcement", "mentoring.Concern", "programwork.Activity"}, kept
     user = person.user
     user.refresh_from_db()
     assert not user.is_active and not user.has_usable_password()
@@ -120,6 +133,22 @@ def test_a_mentee_and_mentor_is_erased_from_every_table_and_others_pages_still_r
     assert Review.objects.get(reviewer=user).recommendation == "accept"  # the decision trail adds up
     assert Evaluation.objects.filter(author=user).count() == 2  # the program's statistics keep them
     assert CheckIn.objects.filter(author=person.other, progress="OTHERWORD progress").exists()
+    # The apps merged after privacy: tokens and linked accounts gone, invitations to the address gone,
+    # concerns and ambassador activities kept for the coordinators without the person; others' rows intact.
+    assert not PersonalAccessToken.objects.filter(user=user).exists()
+    assert PersonalAccessToken.objects.filter(user=person.other).count() == 1
+    assert not LinkedAccount.objects.filter(user=user).exists() and LinkedAccount.objects.filter(user=person.other).exists()
+    assert Contribution.objects.get(applicant=user).note == ""
+    assert Contribution.objects.get(applicant=person.other).note == "OTHERWORD learned broadcasting"
+    assert not ScreeningAnswer.objects.filter(applicant=user).exists()
+    assert ScreeningAnswer.objects.filter(applicant=person.other).exists()
+    assert Invitation.objects.filter(email=OTHER_EMAIL).exists()
+    concern = Concern.objects.get(reporter=user)
+    assert concern.body == "ZEPHYR is worried" and concern.reply == ""
+    activity = Activity.objects.get(ambassador=user)
+    assert (activity.audience, activity.link, activity.materials_url) == (40, "", "")
+    assert not AmbassadorListing.objects.filter(ambassador=user).exists()
+    assert Group.objects.get(name="ZEPHYR lab group").owner is None
 
     # Others' pages render, and do not name the person.
     pages = [
@@ -129,6 +158,8 @@ def test_a_mentee_and_mentor_is_erased_from_every_table_and_others_pages_still_r
         (person.coordinator, reverse("programs:application_detail", args=[person.application.pk])),
         (person.coordinator, reverse("mentoring:program_statistics", args=[person.cohort_a.program.slug])),
         (person.coordinator, reverse("privacy:cohort_history", args=[person.cohort_b.pk])),
+        (person.coordinator, reverse("mentoring:cohort_concerns", args=[person.cohort_a.pk])),
+        (person.other, reverse("organizations:group_detail", args=[Group.objects.get(name="ZEPHYR lab group").pk])),
     ]
     for viewer, url in pages:
         client.force_login(viewer)
@@ -150,3 +181,16 @@ def test_a_coordinator_is_told_they_stop_coordinating(client):
     client.force_login(person.coordinator)
     page = client.get(reverse("privacy:account_delete")).content.decode()
     assert "You stop coordinating your programs" in page
+
+
+def test_an_api_token_stops_working_when_its_account_is_deleted(client, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    from api.services import token_create
+
+    person = everything_person()
+    _token, raw = token_create(user=person.user, name="Laptop", scope="read", expires_in_days=30)
+    url = reverse("api:my_application_list")
+    assert Client().get(url, HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    _delete(client, person, django_capture_on_commit_callbacks)
+    assert Client().get(url, HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401

@@ -70,6 +70,29 @@ def test_the_archive_holds_everything_about_the_person_and_nothing_of_anyone_els
     assert data["organizations"]["organizations"][0]["name"] == "Zephyr Lab"
     assert data["notifications"]["email_preferences"] == [
         {"kind": "meeting_update", "email_enabled": False, "mode": "immediate"}]
+    # The apps merged after privacy: contributions, API tokens, the coordinators' set-up, concerns, groups,
+    # each program kind's work.
+    contributions = data["contributions"]
+    assert [a["username"] for a in contributions["linked_accounts"]] == ["zephyrine-quill"]
+    assert [c["what_you_learned"] for c in contributions["contributions"]] == ["ZEPHYR learned broadcasting"]
+    assert [c["task"] for c in contributions["task_claims"]] == ["Improve the docs"]
+    [token] = data["api"]["tokens"]
+    assert token["name"] == "ZEPHYR roster sync" and "key_hash" not in token
+    assert [i["message"] for i in data["programs"]["invitations_received"]] == [f"Dear {NAME}, please mentor with us"]
+    assert [a["answer"] for a in data["programs"]["screening_answers"]] == ["no"]
+    assert data["programs"]["screening_outcomes"][0]["reasons"] == ["ZEPHYR is not a student"]
+    assert len(data["programs"]["code_of_conduct_accepted"]) == 1
+    assert [a["subject"] for a in data["programs"]["announcements_written"]] == ["ZEPHYR announcement"]
+    [concern] = data["mentoring"]["concerns_raised"]
+    assert concern["concern"] == "ZEPHYR is worried" and concern["reply"] == "Reply to ZEPHYR: we will call you"
+    assert [g["name"] for g in data["organizations"]["groups"]] == ["ZEPHYR lab group"]
+    assert [i["status"] for i in data["organizations"]["invitations_received"]] == ["pending"]
+    work = data["programwork"]
+    assert [a["title"] for a in work["ambassador_activities"]] == ["ZEPHYR talk on open data"]
+    assert work["ambassador_listings"] == [person.cohort_a.program.name]
+    assert [m["title"] for m in work["milestones"]] == ["Shared milestone"]
+    assert [i["title"] for i in work["support_plan_items"]] == ["Shared: add tests"]
+    assert work["graduations"][0]["decision"] == "graduated"
 
     everything = b"".join(archive.read(name) for name in archive.namelist()).decode("utf-8", "replace")
     for foreign in (OTHER_EMAIL, OTHER_NAME, "OTHERWORD", "Mira Mentorsdottir", "Cora Coordinator",

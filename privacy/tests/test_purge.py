@@ -9,11 +9,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from mentoring.models import MeetingPrivateNote
+from contributions.models import Contribution
+from mentoring.models import Concern, MeetingPrivateNote
 from mentoring.selectors.statistics import program_statistics
 from privacy import services, tasks
 from privacy.models import CohortPurge
 from programs.models import Answer, Application
+from programs.setup_models import ScreeningAnswer, ScreeningOutcome
 
 from .scenario import everything_person
 
@@ -60,11 +62,16 @@ def test_dry_run_lists_what_would_go_and_changes_nothing(finished):
     call_command("purge_sensitive_data", "--dry-run", stdout=out)
     output = out.getvalue()
     assert f"Cohort {finished.cohort_a.pk}" in output and f"Cohort {finished.cohort_b.pk}" not in output
-    assert "would purge 2 mentoring.private_notes, 1 programs.cvs, 1 programs.sensitive_answers" in output
+    assert "would purge 2 contributions.notes_and_authors, 1 mentoring.concern_texts, 2 mentoring.private_notes, " \
+        "1 programs.cvs, 2 programs.screening_answers, 1 programs.screening_reasons, 1 programs.sensitive_answers" \
+        in output
     assert "Dry run: nothing was changed." in output
     assert cv_path.exists()
     assert Answer.objects.filter(value="ZEPHYR-sensitive answer").exists()
     assert MeetingPrivateNote.objects.filter(meeting__mentorship__cohort=finished.cohort_a).count() == 2
+    assert ScreeningAnswer.objects.filter(cohort=finished.cohort_a).count() == 2
+    assert Concern.objects.get(cohort=finished.cohort_a).body == "ZEPHYR is worried"
+    assert Contribution.objects.filter(cohort=finished.cohort_a).exclude(note="").count() == 2
     assert not CohortPurge.objects.exists()
 
 
@@ -89,7 +96,18 @@ def test_the_real_run_purges_sensitive_data_and_the_statistics_stay_the_same(cli
     assert not MeetingPrivateNote.objects.filter(meeting__mentorship__cohort=finished.cohort_a).exists()
     assert MeetingPrivateNote.objects.filter(meeting__mentorship__cohort=finished.cohort_b).count() == 2
     purge = CohortPurge.objects.get(cohort=finished.cohort_a)
-    assert purge.removed == {"programs.cvs": 1, "programs.sensitive_answers": 1, "mentoring.private_notes": 2}
+    assert {name: count for name, count in purge.removed.items() if count} == {
+        "programs.cvs": 1, "programs.sensitive_answers": 1, "mentoring.private_notes": 2,
+        "programs.screening_answers": 2, "programs.screening_reasons": 1, "mentoring.concern_texts": 1,
+        "contributions.notes_and_authors": 2}
+    # The later apps' sensitive texts go; what the statistics and the records count stays.
+    assert not ScreeningAnswer.objects.filter(cohort=finished.cohort_a).exists()
+    assert ScreeningOutcome.objects.get(application=finished.application).reasons == []
+    concern = Concern.objects.get(cohort=finished.cohort_a)
+    assert (concern.body, concern.reply, concern.status) == ("", "", Concern.Status.OPEN)
+    assert Concern.objects.get(cohort=finished.cohort_b).body == "OTHERWORD is worried"  # not due yet
+    contributions = Contribution.objects.filter(cohort=finished.cohort_a)
+    assert contributions.count() == 2 and set(contributions.values_list("note", "author", "kind")) == {("", "", "change")}
     row = next(r for r in before if r[0] == finished.cohort_a.pk)
     assert purge.statistics["applications"] == row[1] and purge.statistics["mentorships"] == row[3]
 

@@ -16,9 +16,12 @@ ROOT = Path(settings.BASE_DIR)
 
 def test_every_app_with_personal_data_provides_the_functions():
     found = {p.label: p for p in registry.providers()}
-    assert {"accounts", "organizations", "programs", "mentoring", "mentor_requests", "notifications"} <= set(found)
-    for label in ("programs", "mentoring"):
+    assert {"accounts", "organizations", "programs", "mentoring", "mentor_requests", "notifications", "stipends",
+            "contributions", "programwork", "api"} <= set(found)
+    for label in ("programs", "mentoring", "contributions", "stipends"):
         assert all(found[label].has(name) for name in ("export_for_user", "erase_for_user", "purge_for_cohort"))
+    for label in ("programwork", "api", "organizations"):
+        assert all(found[label].has(name) for name in ("export_for_user", "erase_for_user", "deletion_plan_for_user"))
     # Erasure runs from the top of the layering down: accounts (the email, the name) goes last.
     order = [p.label for p in registry.with_function("erase_for_user", top_down=True)]
     assert order[-1] == "accounts" and order.index("mentoring") < order.index("programs")

@@ -18,11 +18,11 @@ def test_export_and_erase_a_person_payment_data():
     p = paid_pair()
     PaymentDetailsFactory(user=p.mentee, cohort=p.cohort, legal_name="Teo Legal", country="BR", payment_notes="IBAN X")
     PaymentDetailsFactory(user=make_mentee(name="Someone Else"), cohort=p.cohort)
-    data = privacy.export_for_user(p.mentee)
+    data = privacy.export_for_user(user=p.mentee)
     assert data["payment_details"][0]["legal_name"] == "Teo Legal"
     assert data["stipends"][0]["amount"] == "1000.00" and data["stipends"][0]["currency"] == "EUR"
     assert [i["event"] for i in data["instalments"]] == ["start", "midpoint", "final"]
-    assert privacy.erase_for_user(p.mentee) == 1
+    assert privacy.erase_for_user(user=p.mentee) == {"payment_details": 1}
     assert not PaymentDetails.objects.filter(user=p.mentee).exists()
     assert PaymentDetails.objects.count() == 1  # only theirs
 
@@ -34,7 +34,9 @@ def test_purging_a_cohort_removes_payment_details_and_reasons_but_keeps_the_amou
         PaymentDetailsFactory(user=q.mentee, cohort=q.cohort)
     mentor_evaluates(p, "midpoint", choice="end")
     Instalment.objects.filter(mentorship=p.mentorship, event="start").update(status="held", hold_reason="Bank problem")
-    assert privacy.purge_for_cohort(p.cohort) == 1
+    assert privacy.purge_for_cohort(cohort=p.cohort, dry_run=True)["stipends.payment_details"] == 1
+    assert PaymentDetails.objects.filter(cohort=p.cohort).exists()
+    assert privacy.purge_for_cohort(cohort=p.cohort)["stipends.payment_details"] == 1
     assert not PaymentDetails.objects.filter(cohort=p.cohort).exists()
     assert PaymentDetails.objects.filter(cohort=other.cohort).exists()
     assert not Recommendation.objects.filter(mentorship=p.mentorship).exists()
