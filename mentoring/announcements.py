@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.services.announcements import register_segment
 
-from .deadlines import evaluation_is_open, today
-from .models import Direction, Evaluation, Mentorship, Stage
+from .deadlines import evaluation_is_open, evaluation_stages, today
+from .models import Direction, Evaluation, Mentorship
 
 
 def _active_pairs(cohort):
@@ -20,7 +20,7 @@ def _mentees_with_evaluation_due(cohort):
                        .select_related("cohort__mentoring_settings"))
     written = set(Evaluation.objects.filter(mentorship__in=mentorships, direction=Direction.ABOUT_MENTOR)
                   .values_list("mentorship_id", "stage"))
-    return sorted({m.mentee_id for m in mentorships for stage in Stage.values
+    return sorted({m.mentee_id for m in mentorships for stage in evaluation_stages(m.cohort)
                    if evaluation_is_open(m, stage, on=on) and (m.pk, stage) not in written})
 
 

@@ -80,8 +80,12 @@ def evaluation_due_on(mentorship, stage: str) -> dt.date:
 
 
 def evaluation_is_open(mentorship, stage: str, *, on: dt.date) -> bool:
-    """Inside its window: from the day it opens while the pair runs (late evaluations are still welcome)."""
-    return mentorship.status in EVALUATION_STATUSES and on >= evaluation_opens_on(mentorship, stage)
+    """Inside its window: from the day it opens while the pair runs (late evaluations are still welcome).
+    Never for a stage the cohort does not evaluate (the initial one where its window is not set)."""
+    return (
+        mentorship.status in EVALUATION_STATUSES and stage in evaluation_stages(mentorship.cohort)
+        and on >= evaluation_opens_on(mentorship, stage)
+    )
 
 
 class EvaluationState:

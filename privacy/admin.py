@@ -3,6 +3,9 @@ model's change page) and the cohort purges. Data exports are not listed: they ar
 short-lived. The apps' admin classes stay theirs: the history views are mixed in here, at the top of the
 layering, so no app imports simple-history's admin."""
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -24,6 +27,23 @@ class HistoryAdmin(SimpleHistoryAdmin):
         version = path("<path:object_id>/history/<str:version_id>/", self.admin_site.admin_view(self.history_form_view),
                        name=name)
         return [version] + [url for url in super().get_urls() if getattr(url, "name", None) != name]
+
+    def _valid_id(self, object_id: str, field) -> None:
+        """simple-history's views pass the address's id straight to the ORM: a malformed one is not found."""
+        try:
+            field.to_python(unquote(object_id))
+        except (ValidationError, ValueError, TypeError):
+            raise Http404 from None
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._valid_id(object_id, self.model._meta.pk)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._valid_id(object_id, self.model._meta.pk)
+        history_model = getattr(self.model, self.model._meta.simple_history_manager_attribute).model
+        self._valid_id(version_id, history_model._meta.pk)
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
 
 
 def with_history(model) -> None:

@@ -82,3 +82,5 @@ class PaymentDetailsAdmin(admin.ModelAdmin):
 class SponsorAdmin(admin.ModelAdmin):
     list_display = ["organization", "cohort", "pledged", "status"]
     list_filter = ["status"]
+    # Statuses are read-only in the admin, as everywhere: the sponsors page moves them (stipends.services.sponsor_save).
+    readonly_fields = ["status"]

@@ -280,7 +280,13 @@ def mentorship_capabilities(*, user=None, mentorship: Mentorship, role: str | No
         if isinstance(refusal, ValidationError)
     }
     can["role"] = role
+    can["raise_concern"] = may_raise_concern(role=role)
     return can
+
+
+def may_raise_concern(*, role: str | None) -> bool:
+    """The two participants may tell the program's coordinators privately that something worries them."""
+    return role in (Role.MENTOR, Role.MENTEE)
 
 
 def may_attempt(action: str, role: str | None) -> bool:

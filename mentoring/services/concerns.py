@@ -11,13 +11,15 @@ from programs.models import Application
 from programs.permissions import is_coordinator
 
 from ..models import Concern, Mentorship
+from ..selectors.access import mentorship_role
+from ..selectors.capabilities import may_raise_concern
 
 
 def concern_raise(*, reporter, body: str, mentorship: Mentorship | None = None,
                   application: Application | None = None) -> Concern:
     if (mentorship is None) == (application is None):
         raise ValueError("A concern is about one mentorship or one application.")
-    if mentorship is not None and reporter.pk not in (mentorship.mentor_id, mentorship.mentee_id):
+    if mentorship is not None and not may_raise_concern(role=mentorship_role(user=reporter, mentorship=mentorship)):
         raise PermissionDenied
     if application is not None and reporter.pk != application.applicant_id:
         raise PermissionDenied

@@ -143,7 +143,7 @@ def test_dashboard_query_count_does_not_grow_with_300_mentorships(client, django
         response = client.get(reverse("accounts:dashboard"))
     assert response.content.decode().count("Your mentees") == 1
     assert Mentorship.objects.filter(mentor=mentor).count() == 303
-    assert small <= 22
+    assert small <= 24  # a fixed number: sections registered by apps (stipends, contributions, programwork) add one each
 
 
 def test_cohort_overview_query_count_is_constant_with_300_mentorships(client, django_assert_max_num_queries):

@@ -13,6 +13,7 @@ from programs import selectors as program_selectors
 
 from ..models import Concern
 from ..selectors.access import mentorship_get_for_user
+from ..selectors.capabilities import may_raise_concern
 from ..services import concerns as concern_services
 
 
@@ -47,7 +48,7 @@ def _raise(request, *, subject_name, back, **about):
 @require_http_methods(["GET", "POST"])
 def concern_raise_mentorship(request, pk):
     mentorship, role = mentorship_get_for_user(user=request.user, pk=pk)
-    if role not in ("mentor", "mentee"):
+    if not may_raise_concern(role=role):
         raise PermissionDenied
     return _raise(request, subject_name=str(mentorship.cohort), back=mentorship.get_absolute_url(),
                   mentorship=mentorship)

@@ -193,7 +193,9 @@ def test_dashboard_query_count_is_constant_with_500_applications(client, django_
     client.force_login(scenario.coordinator)
     url = reverse("programs:cohort_dashboard", args=[scenario.cohort.pk])
     for params in ({}, {"page": 3}, {"status": "submitted"}):
-        with django_assert_max_num_queries(20):  # 18 on a cold request; an N+1 would be hundreds
+        # 21 on a cold request: the page plus the panels other apps register (unpaired, funded places,
+        # contributions, activities, history), each a fixed number; an N+1 would be hundreds.
+        with django_assert_max_num_queries(22):
             response = client.get(url, params)
         assert response.status_code == 200
         assert len(response.context["rows"]) == 100

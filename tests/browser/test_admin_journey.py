@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_admin_enrolls_a_program_with_a_cohort_and_two_questions(page):
     admin = UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)
-    coordinator = UserFactory(email="coordinator@example.org")
+    coordinator = UserFactory(email="coordinator@example.org", is_staff=True)  # the picker lists staff and mentors
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
 
@@ -25,7 +25,7 @@ def test_admin_enrolls_a_program_with_a_cohort_and_two_questions(page):
     page.locator("#id_kind").select_option(label="Package support")
     page.locator("#id_summary").fill("Reviews, documentation and infrastructure for scientific packages.")
     page.locator("#id_published").check()
-    page.locator("#id_coordinators_from").select_option(label=coordinator.email)
+    page.locator("#id_coordinators_from").select_option(label=f"{coordinator.get_full_name()} ({coordinator.email})")
     page.locator("#id_coordinators_add").click()
     page.get_by_text("Add another Cohort").click()
     page.locator("#id_cohorts-0-name").fill("2027 Round 1")
