@@ -145,10 +145,9 @@ def _admin_form_fields(client, model, obj) -> set[str] | None:
 def test_finding_11_admin_status_fields_are_read_only(client):
     from django.contrib import admin
 
-    from tests.url_walk import build_world
-
     from stipends import services as stipends
     from stipends.tests.factories import THOUSAND_EUROS, THREE
+    from tests.url_walk import build_world
 
     world = build_world()
     # A paid cohort, so the stipends models with statuses have rows to open too.
