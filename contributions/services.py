@@ -221,9 +221,16 @@ def contribution_record(*, applicant, cohort: Cohort, url: str, note: str = "") 
 
 
 def contribution_delete(*, contribution: Contribution, actor) -> None:
+    """The applicant removes a record while the period takes records; after that it stays for the reviewers
+    (a flagged record could otherwise vanish while they read it)."""
     if contribution.applicant_id != actor.pk:
         raise PermissionDenied
-    contribution.delete()
+    with transaction.atomic():
+        contribution = Contribution.objects.select_for_update().select_related("cohort").get(pk=contribution.pk)
+        period = ContributionPeriod.objects.filter(cohort_id=contribution.cohort_id).select_related("cohort").first()
+        if period is None or not period.accepts_records():
+            raise ValidationError(_("The contribution period is closed: what you recorded stays for the reviewers."))
+        contribution.delete()
 
 
 def contribution_recheck(*, contribution: Contribution, actor) -> None:

@@ -51,8 +51,12 @@ def my_contributions(request, cohort_pk):
 
 def _owner_action(request, pk, service, message):
     contribution = selectors.contribution_get_for_owner(user=request.user, pk=pk)
-    service(contribution=contribution, actor=request.user)
-    messages.success(request, message)
+    try:
+        service(contribution=contribution, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, message)
     return redirect("contributions:mine", cohort_pk=contribution.cohort_id)
 
 

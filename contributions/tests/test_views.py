@@ -222,3 +222,19 @@ def test_a_closed_period_takes_no_records(scenario):
     with pytest.raises(ValidationError):
         services.contribution_record(applicant=make_mentee(name="Late"), cohort=scenario.cohort,
                                      url="https://github.com/numpy/numpy/pull/1")
+
+
+def test_after_the_period_closes_a_record_stays_for_the_reviewers(client, scenario):
+    """An applicant could remove a flagged record while reviewers were reading it; after the period it stays."""
+    c = ContributionFactory(cohort=scenario.cohort, applicant=scenario.applications[0].applicant)
+    mine = reverse("contributions:mine", args=[scenario.cohort.pk])
+    client.force_login(c.applicant)
+    assert reverse("contributions:delete", args=[c.pk]) in client.get(mine).content.decode()
+    ContributionPeriod.objects.filter(cohort=scenario.cohort).update(
+        opens_at=timezone.now() - timedelta(days=30), closes_at=timezone.now() - timedelta(days=20))
+    scenario.cohort.applications_close_at = timezone.now() - timedelta(days=1)
+    scenario.cohort.save()
+    assert reverse("contributions:delete", args=[c.pk]) not in client.get(mine).content.decode()
+    response = client.post(reverse("contributions:delete", args=[c.pk]), follow=True)
+    assert "stays for the reviewers" in response.content.decode()
+    assert Contribution.objects.filter(pk=c.pk).exists()
