@@ -19,7 +19,7 @@ from programs.selectors import cohort_get_for_coordinator
 
 from . import selectors, services
 from .forms import CountryTableForm, DecisionForm, PaymentDetailsForm, PlanForm, RecommendationUpdateForm, SponsorForm
-from .models import Event
+from .models import Event, StipendPlan
 
 CONFIRM_LISTED = 100  # the confirmation page names this many and counts the rest
 
@@ -205,7 +205,10 @@ def sponsors(request, cohort_pk, sponsor_pk=None):
     cohort = cohort_get_for_coordinator(user=request.user, pk=cohort_pk)
     sponsor = selectors.sponsor_get_for_coordinator(user=request.user, cohort_pk=cohort.pk, pk=sponsor_pk) \
         if sponsor_pk else None
-    form = SponsorForm(request.POST or None, instance=sponsor)
+    plan = StipendPlan.objects.filter(cohort=cohort).first() if sponsor is None else None
+    # A new sponsor pledges in the plan's currency unless the coordinator picks another.
+    initial = {"pledged": [None, str(plan.amount.currency)]} if plan is not None else None
+    form = SponsorForm(request.POST or None, instance=sponsor, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.sponsor_save(cohort=cohort, actor=request.user, sponsor=sponsor, **form.cleaned_data)

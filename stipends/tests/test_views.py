@@ -230,3 +230,13 @@ def test_the_amount_and_currency_inputs_have_names(client, world):
     for name, field in (("plan_edit", "amount"), ("sponsors", "pledged")):
         page = client.get(urls[name]).content.decode()
         assert f'name="{field}_0"' in page and 'aria-label="Amount"' in page and 'aria-label="Currency"' in page
+
+
+def test_a_new_sponsor_pledges_in_the_plans_currency_unless_another_is_chosen(client, world):
+    import re
+
+    p, _people, urls = world
+    client.force_login(p.coordinator)
+    page = client.get(urls["sponsors"]).content.decode()
+    chosen = re.findall(r'<option value="([A-Z]{3})"[^>]*selected', page)
+    assert chosen == [str(p.cohort.stipend_plan.amount.currency)]
