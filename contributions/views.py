@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mentorship.forms import add_service_errors
 from programs.selectors import cohort_get_for_coordinator
 
 from . import selectors, services
@@ -15,14 +16,6 @@ from .forms import ContributionForm, LinkForm, PeriodForm, ProofForm, TaskForm
 from .models import ContributionPeriod, Platform
 
 RANKING_PAGE_SIZE = 100
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -37,7 +30,7 @@ def my_contributions(request, cohort_pk):
             try:
                 services.contribution_record(applicant=request.user, cohort=cohort, **form.cleaned_data)
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Your contribution was recorded. It will be verified in a moment."))
                 return redirect("contributions:mine", cohort_pk=cohort.pk)
@@ -117,7 +110,7 @@ def linked_accounts(request):
                 try:
                     services.account_proof_submit(account=account, **proof_form.cleaned_data)
                 except ValidationError as exc:
-                    _errors_to_form(proof_form, exc)
+                    add_service_errors(proof_form, exc)
                 else:
                     messages.success(request, _("Thank you. We are checking your gist or snippet."))
                     return redirect("contributions:accounts")
@@ -146,7 +139,7 @@ def manage(request, cohort_pk):
                 try:
                     services.period_save(cohort=cohort, actor=request.user, **period_form.cleaned_data)
                 except ValidationError as exc:
-                    _errors_to_form(period_form, exc)
+                    add_service_errors(period_form, exc)
                 else:
                     messages.success(request, _("The contribution period was saved."))
                     return redirect("contributions:manage", cohort_pk=cohort.pk)
@@ -156,7 +149,7 @@ def manage(request, cohort_pk):
                 try:
                     services.task_create(period=period, actor=request.user, **task_form.cleaned_data)
                 except ValidationError as exc:
-                    _errors_to_form(task_form, exc)
+                    add_service_errors(task_form, exc)
                 else:
                     messages.success(request, _("The task was published."))
                     return redirect("contributions:manage", cohort_pk=cohort.pk)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from mentorship.fields import LocalDateTimeField
+from mentorship.forms import add_service_errors
 
 from .models import ApplicationQuestion, Cohort, ReviewCriterion
 
@@ -92,14 +93,6 @@ class CriterionForm(_Crispy, forms.ModelForm):
     def _post_clean(self):
         pass
 
-
-def add_service_errors(form, exc) -> None:
-    """A service's ValidationError shown beside the fields it names (or above the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def saved(request, form, call) -> bool:

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from mentorship.forms import add_service_errors
 from programs.selectors import program_get_visible
 
 from . import selectors, services
@@ -128,8 +129,7 @@ def terms(request, slug):
         try:
             term = services.term_save(program=page["program"], actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for name, errors in (exc.error_dict.items() if hasattr(exc, "error_dict") else [(None, exc.error_list)]):
-                form.add_error(name if name in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The agreement with %(name)s was saved.") % {"name": term.organization.name})
             return redirect(request.path)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mentorship.forms import add_service_errors
 from programs.permissions import is_site_admin
 from programs.selectors import cohort_get_for_coordinator
 
@@ -22,14 +23,6 @@ from .forms import CountryTableForm, DecisionForm, PaymentDetailsForm, PlanForm,
 from .models import Event, StipendPlan
 
 CONFIRM_LISTED = 100  # the confirmation page names this many and counts the rest
-
-
-def _errors_to_form(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -47,7 +40,7 @@ def plan_edit(request, cohort_pk):
             services.plan_set(cohort=cohort, actor=request.user, amount=form.cleaned_data["amount"],
                               percents=form.percents())
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The stipend plan is saved."))
             return redirect("stipends:payments", cohort_pk=cohort.pk)
@@ -213,7 +206,7 @@ def sponsors(request, cohort_pk, sponsor_pk=None):
         try:
             services.sponsor_save(cohort=cohort, actor=request.user, sponsor=sponsor, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The sponsor is saved."))
             return redirect("stipends:sponsors", cohort_pk=cohort.pk)
@@ -255,7 +248,7 @@ def mentorship_stipend(request, pk):
             try:
                 services.payment_details_save(mentorship=mentorship, actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Your payment details are saved."))
                 return redirect("stipends:mentorship_stipend", pk=mentorship.pk)
@@ -277,7 +270,7 @@ def recommendation_update(request, pk, stage):
             services.recommendation_update(mentorship=mentorship, actor=request.user, stage=stage,
                                            choice=form.cleaned_data["choice"])
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Your recommendation is saved: the coordinators read it on the payment page."))
             return redirect(mentorship)

@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mentorship.forms import add_service_errors
+
 from .. import application_selectors as app_selectors
 from .. import review_panels, selectors, services
 from ..application_forms import ApplicationForm, question_field_name
@@ -98,8 +100,7 @@ def application_edit(request, cohort_pk):
                                   "Your submitted application is kept as it was."))
         return _render_form(request, application=application, form=form)
     except ValidationError as exc:
-        for name, errors in (exc.error_dict.items() if hasattr(exc, "error_dict") else [(None, exc.error_list)]):
-            form.add_error(name if name in form.fields else None, errors)  # beside its field when it has one
+        add_service_errors(form, exc)  # beside its field when it has one
         messages.error(request, _("Nothing was saved. Your answers are still in the form below."))
         return _render_form(request, application=application, form=form)
     except IntegrityError:
